@@ -1,1 +1,17 @@
-export {};
+export * from './errors';
+export { renderScoreFile, instanceSuffix } from './render-workload';
+export type { RenderWorkloadOptions } from './render-workload';
+export { convertWorkload, MANAGED_BY, WORKLOAD_NAME_ANNOTATION } from './convert/workload';
+export type { ConvertedWorkload, ConvertOptions, K8sObject, K8sMetadata, ProvisionedResource } from './convert/workload';
+export { canonicalQuantity } from './convert/quantity';
+export { encodeSecretRef, decodeSecretRefs, secretRefEnvName } from './convert/secrets';
+export { substitute, substituteDeep, splitRef, findRefs, workloadResolver, RefError } from './score/placeholders';
+export { loadScoreFile, parseScore } from './score/load-score';
+export type { LoadedScore } from './score/load-score';
+export type * from './score/types';
+export { scoreSchema, createScoreValidator } from './score/score-schema';
+export { toCanonicalYaml, stringifyDocument, sortKeys } from './output/canonical-yaml';
+export { parseYamlMapping } from './util/yaml-source';
+export type { YamlSource } from './util/yaml-source';
+export { writeFileAtomic, readSourceInside } from './util/files';
+export { sha256Hex, shortHash } from './util/hash';

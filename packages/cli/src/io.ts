@@ -1,0 +1,22 @@
+export interface Writable {
+  write(chunk: string): unknown;
+}
+
+/** What a command may touch of the outside world; tests pass their own. */
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  stdin?: NodeJS.ReadableStream;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+/** Logs go to stderr, always: stdout carries only command output (manifests, tables, JSON). */
+export function logger(io: CliIo, quiet = false) {
+  return {
+    info: (msg: string) => {
+      if (!quiet) io.stderr.write(`${msg}\n`);
+    },
+    warn: (msg: string) => io.stderr.write(`warning: ${msg}\n`),
+  };
+}

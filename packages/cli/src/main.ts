@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { isUserError } from '@score-nx/engine';
+import { registerGenerate } from './commands/generate';
+import type { CliIo } from './io';
+
+export type { CliIo } from './io';
+
+/** Runs the CLI and returns the exit code. User errors print one line on stderr and give exit code 1. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const program = new Command('score-nx')
+    .description('Score workloads to Kubernetes manifests, for an Nx workspace')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError(false);
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  registerGenerate(program, io, setExit);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      return err.exitCode === 0 ? 0 : 1;
+    }
+    if (isUserError(err)) {
+      io.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`score-nx: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 2;
+  }
+}

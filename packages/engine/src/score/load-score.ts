@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors';
+import { parseYamlMapping } from '../util/yaml-source';
+import type { YamlSource } from '../util/yaml-source';
+import { createScoreValidator } from './score-schema';
+import type { ScoreSchemaError } from './score-schema';
+import type { ScoreWorkload } from './types';
+import { upgradeDeprecatedForms } from './upgrade';
+
+export interface LoadedScore {
+  /** The file as named in messages. */
+  file: string;
+  /** Absolute path of the file on disk. */
+  absolutePath: string;
+  source: YamlSource;
+  workload: ScoreWorkload;
+  /** What the upgrade of deprecated forms changed, for the log. */
+  upgrades: string[];
+}
+
+/** A schema validator for the workload, base Score or extended with the platform's params (see schema.ts). */
+export type WorkloadValidator = (doc: unknown) => ScoreSchemaError[];
+
+let baseValidator: WorkloadValidator | undefined;
+
+export function loadScoreFile(absolutePath: string, displayName: string, validate?: WorkloadValidator): LoadedScore {
+  let text: string;
+  try {
+    text = readFileSync(absolutePath, 'utf8');
+  } catch (err) {
+    throw new UserError(`${displayName}: cannot read the Score file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseScore(text, absolutePath, displayName, validate);
+}
+
+export function parseScore(text: string, absolutePath: string, displayName: string, validate?: WorkloadValidator): LoadedScore {
+  const source = parseYamlMapping(displayName, text, 'Score file');
+  const data = structuredClone(source.data);
+  const upgrades = upgradeDeprecatedForms(data);
+  const check = validate ?? (baseValidator ??= createScoreValidator());
+  const errors = check(data);
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more ${errors.length === 2 ? 'error' : 'errors'})` : '';
+    throw source.error(first.path, `${first.message}${more}`);
+  }
+  return { file: displayName, absolutePath, source, workload: data as unknown as ScoreWorkload, upgrades };
+}

@@ -1,0 +1,89 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
+import { DocumentError } from '../errors';
+import type { DocPath, SourcePosition } from '../errors';
+
+/** A parsed YAML mapping that remembers where each value came from, for error messages. */
+export interface YamlSource {
+  /** The file name used in messages (as the user gave it, or relative to the workspace). */
+  readonly file: string;
+  readonly data: Record<string, unknown>;
+  /** The position of the deepest node of `path` that exists (the key when the path ends at a map key). */
+  locate(path: DocPath): SourcePosition;
+  /** A DocumentError placed in this file. */
+  error(path: DocPath, detail: string): DocumentError;
+}
+
+/** Bounds alias expansion so that a "billion laughs" document fails instead of exhausting memory. */
+const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * Parses one YAML document that must be a mapping. Duplicate keys, tabs used as indentation, several documents,
+ * syntax errors and non-mapping roots are errors with line and column.
+ */
+export function parseYamlMapping(file: string, text: string, what = 'document'): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const pos = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+  const first = doc.errors[0];
+  if (first) {
+    const detail = describeYamlError(first.code, first.message, text.slice(first.pos[0]));
+    throw new DocumentError([], detail, file, pos(first.pos[0]));
+  }
+  const extra = text.slice(doc.range[2]).trim();
+  if (extra.startsWith('---') && extra.replace(/^---/, '').trim() !== '') {
+    throw new DocumentError([], `a ${what} holds one YAML document, found more than one`, file, pos(doc.range[2]));
+  }
+  if (!isMap(doc.contents)) {
+    const at = doc.contents ? pos(doc.contents.range[0]) : { line: 1, col: 1 };
+    const found = doc.contents === null ? 'an empty document' : isSeq(doc.contents) ? 'a sequence' : 'a scalar';
+    throw new DocumentError([], `a ${what} must be a YAML mapping, found ${found}`, file, at);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw new DocumentError([], `cannot read YAML: ${(err as Error).message}`, file, { line: 1, col: 1 });
+  }
+  const locate = (path: DocPath): SourcePosition => {
+    let node: unknown = doc.contents;
+    let best: SourcePosition = node ? pos((node as Node).range![0]) : { line: 1, col: 1 };
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) break;
+        const keyNode = pair.key as Node;
+        if (keyNode.range) best = pos(keyNode.range[0]);
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment] as Node | undefined;
+        if (!item) break;
+        if (item.range) best = pos(item.range[0]);
+        node = item;
+      } else break;
+    }
+    return best;
+  };
+  return {
+    file,
+    data: data as Record<string, unknown>,
+    locate,
+    error: (path, detail) => new DocumentError(path, detail, file, locate(path)),
+  };
+}
+
+function describeYamlError(code: string, message: string, rest: string): string {
+  // yaml's messages repeat the position and quote the source; keep only the first sentence.
+  const head = message.split(/ at line \d+, column \d+/)[0]!.trim();
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return `duplicate key '${/^[^:\n]*/.exec(rest)![0].trim()}': map keys must be unique`;
+    case 'TAB_AS_INDENT':
+      return 'tabs are not allowed as indentation';
+    default:
+      return `invalid YAML: ${head}`;
+  }
+}
