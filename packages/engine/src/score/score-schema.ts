@@ -601,3 +601,12 @@ function compareErrors(a: ScoreSchemaError, b: ScoreSchemaError): number {
   if (a.path.length !== b.path.length) return a.path.length - b.path.length;
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
+
+/**
+ * A validator for another schema built on this one (the extended schema of a provisioner library), with the same
+ * error messages.
+ */
+export function createValidatorFor(schema: object): (doc: unknown) => ScoreSchemaError[] {
+  const validate = new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(schema);
+  return (doc: unknown) => (validate(doc) ? [] : normalizeErrors(validate.errors ?? [], doc));
+}

@@ -1,0 +1,265 @@
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { renderManifests } from './assemble';
+import type { SourcedObject } from './assemble';
+import { assertNoSecretRefs } from './convert/secrets';
+import { convertWorkload, MANAGED_BY } from './convert/workload';
+import type { K8sObject } from './convert/workload';
+import { DocumentError, UserError } from './errors';
+import { applyImages, instanceSuffix } from './render-workload';
+import { loadScoreFile } from './score/load-score';
+import type { LoadedScore } from './score/load-score';
+import { readSourceInside } from './util/files';
+import { loadEnvironments, libraryVersionFor, loadServiceConfig, resolveEnvironment, SERVICE_CONFIG_FILE } from './provisioners/environments';
+import type { ResolvedEnvironment, ServiceConfig } from './provisioners/environments';
+import { provisioningOrder } from './provisioners/graph';
+import { loadLibrary, releasedLibrary, workspaceLibrary } from './provisioners/library';
+import type { Library, LibrarySource } from './provisioners/library';
+import { dnsLabel } from './provisioners/names';
+import { RELEASES_FILE } from './provisioners/releases';
+import { applyWorkloadPatches, provisionResource, renderResourceManifests, resourceUid } from './provisioners/runtime';
+import type { ProvisionedResourceState, ProvisionerContext } from './provisioners/runtime';
+import { extendedValidator } from './provisioners/schema';
+
+export interface GenerateRequest {
+  /** Absolute path of the workspace (where environments/, provisioners/ and the releases file live). */
+  workspaceRoot: string;
+  /** The service folder (holding score.yaml), absolute or relative to the workspace. */
+  serviceDir: string;
+  environment: string;
+  /** Pull request number, for preview environments. */
+  pr?: number;
+  /** Renders with this library instead of the one the service config selects (`diff --provisioners`). */
+  libraryVersion?: string;
+  /** Reuses loaded libraries across renders of one process (batch mode). */
+  cache?: GenerateCache;
+}
+
+export interface GenerateResult {
+  service: string;
+  environment: ResolvedEnvironment;
+  namespace: string;
+  libraryVersion: string;
+  libraryHash: string;
+  objects: K8sObject[];
+  yaml: string;
+  /** Workspace-relative files the output depends on (besides the library), for cache inputs. */
+  inputs: string[];
+  /** Things the user should know (deprecated forms upgraded...). */
+  warnings: string[];
+}
+
+export class GenerateCache {
+  readonly sources = new Map<string, LibrarySource>();
+  readonly libraries = new Map<string, Library>();
+}
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'ClusterSecretStore', 'PriorityClass', 'IngressClass']);
+
+export function loadLibraryVersion(workspaceRoot: string, version: string, cache = new GenerateCache()): Library {
+  let source = cache.sources.get(version);
+  if (!source) {
+    source = version === 'workspace' ? workspaceLibrary(workspaceRoot) : releasedLibrary(workspaceRoot, version);
+    cache.sources.set(version, source);
+  }
+  const key = `${version}:${source.contentHash}`;
+  let library = cache.libraries.get(key);
+  if (!library) {
+    library = loadLibrary(source);
+    cache.libraries.set(key, library);
+  }
+  return library;
+}
+
+/** Renders one service for one environment: the whole pipeline of docs/architecture.md. */
+export function generateService(req: GenerateRequest): GenerateResult {
+  const root = resolve(req.workspaceRoot);
+  const serviceDir = resolve(root, req.serviceDir);
+  const displayDir = relative(root, serviceDir).split('\\').join('/');
+  const scorePath = join(serviceDir, 'score.yaml');
+  if (!existsSync(scorePath)) throw new UserError(`${displayDir || '.'}: the folder has no score.yaml`);
+  const cache = req.cache ?? new GenerateCache();
+  const env = resolveEnvironment(cacheEnvironments(cache, root), req.environment, req.pr);
+  const config = loadServiceConfig(serviceDir, displayDir);
+  const envConfig = config ? requireEnvironmentEntry(config, env.name) : undefined;
+  const version = req.libraryVersion ?? libraryVersionFor(env, config);
+  const library = loadLibraryVersion(root, version, cache);
+  const scoreDisplay = displayDir ? `${displayDir}/score.yaml` : 'score.yaml';
+  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library));
+  try {
+    return render(root, serviceDir, score, env, config, envConfig?.images ?? {}, library, version);
+  } catch (err) {
+    if (err instanceof DocumentError) throw err.inFile(score.file, score.source.locate);
+    throw err;
+  }
+}
+
+function cacheEnvironments(cache: GenerateCache, root: string) {
+  const c = cache as GenerateCache & { envs?: ReturnType<typeof loadEnvironments> };
+  c.envs ??= loadEnvironments(root);
+  return c.envs;
+}
+
+function requireEnvironmentEntry(config: ServiceConfig, env: string) {
+  const entry = config.environments[env];
+  if (!entry) {
+    const listed = Object.keys(config.environments);
+    throw config.source.error(['environments'], `the service does not deploy to environment '${env}' (it deploys to: ${listed.join(', ') || 'none'})`);
+  }
+  return entry;
+}
+
+function render(
+  root: string,
+  serviceDir: string,
+  score: LoadedScore,
+  env: ResolvedEnvironment,
+  config: ServiceConfig | undefined,
+  images: Record<string, string>,
+  library: Library,
+  version: string,
+): GenerateResult {
+  const workload = applyImagesFromConfig(score, images, config, env.name);
+  const name = workload.metadata.name;
+  const metadata = { ...env.metadata, ...workload.metadata };
+  const nsSource = metadata[env.namespace.fromMetadata];
+  const namespace = dnsLabel([`${typeof nsSource === 'string' && nsSource !== '' ? nsSource : name}${env.namespace.suffix}`]);
+  const suffix = instanceSuffix(name, env.pr !== undefined ? `${env.name}-pr-${env.pr}` : env.name);
+  const labels = standardLabels(name, suffix, library, metadata);
+  const inputs = new Set<string>([score.file, `environments/${env.name}.yaml`]);
+  if (config) inputs.add(config.file);
+  if (version !== 'workspace') inputs.add(RELEASES_FILE);
+
+  const environment = { name: env.name, kubernetesVersion: env.kubernetesVersion, metadata: env.metadata, capabilities: env.capabilities, preview: env.preview, pr: env.pr ?? null };
+  const ports = Object.entries(workload.service?.ports ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([portName, p]) => ({ name: portName, port: p.port, targetPort: p.targetPort ?? p.port, protocol: (p.protocol ?? 'TCP').toUpperCase() }));
+  const workloadContext: Record<string, unknown> = {
+    name,
+    metadata,
+    annotations: workload.metadata.annotations ?? {},
+    containers: workload.containers,
+    ports,
+    instance: `${name}${suffix}`,
+    selector: { 'app.kubernetes.io/instance': `${name}${suffix}` },
+  };
+  const base = { workload: workloadContext, environment, namespace, labels };
+
+  // Phase 1: resources in provisioning order; shared resources (same uid) are provisioned once.
+  const declared = workload.resources ?? {};
+  const states = new Map<string, ProvisionedResourceState>();
+  const byUid = new Map<string, ProvisionedResourceState>();
+  for (const resName of provisioningOrder(declared)) {
+    const decl = declared[resName]!;
+    const uid = resourceUid(name, resName, decl);
+    const shared = byUid.get(uid);
+    if (shared) {
+      if (JSON.stringify(shared.params) !== JSON.stringify(decl.params ?? {}) && decl.params !== undefined) {
+        throw new DocumentError(['resources', resName, 'params'], `resource '${uid}' is declared twice (as '${shared.name}' and '${resName}') with different params`);
+      }
+      states.set(resName, shared);
+      continue;
+    }
+    const state = provisionResource(library, resName, decl, uid, metadata, states, base);
+    states.set(resName, state);
+    byUid.set(uid, state);
+  }
+  const unique = [...byUid.values()];
+  const owners = unique.filter((s) => s.provisioner.ownsWorkload);
+  if (owners.length > 1) {
+    throw new DocumentError(['resources', owners[1]!.name], `only one resource may own the workload, and '${owners[0]!.name}' (${owners[0]!.type}) already does`);
+  }
+
+  // Phase 2: the workload itself, with the outputs of its resources and their patches.
+  const converted = convertWorkload(workload, {
+    instanceSuffix: suffix,
+    namespace,
+    metadata,
+    resources: Object.fromEntries([...states.entries()].map(([n, s]) => [n, { uid: s.uid, outputs: s.outputs }])),
+    readSource: (source, path) => {
+      const content = readSourceInside(serviceDir, score.absolutePath, source, path);
+      inputs.add(relative(root, resolve(serviceDir, source)).split('\\').join('/'));
+      return content;
+    },
+  });
+  applyWorkloadPatches(converted.podTemplate, unique);
+  Object.assign(converted.podTemplate.metadata.labels, labels);
+
+  // Phase 3: manifests, with the final pod template.
+  workloadContext['podTemplate'] = converted.podTemplate;
+  workloadContext['kind'] = owners[0] ? 'owned' : converted.kind;
+  workloadContext['owner'] = owners[0] ? { name: owners[0].name, type: owners[0].type, outputs: owners[0].outputs } : null;
+  const allOutputs = Object.fromEntries([...states.entries()].map(([n, s]) => [n, s.outputs]));
+  const objects: SourcedObject[] = [];
+  for (const state of unique) {
+    const context: ProvisionerContext = {
+      ...base,
+      resource: { name: state.name, uid: state.uid, type: state.type, class: state.class, id: state.id ?? null, params: state.params, metadata: state.metadata },
+      resources: allOutputs,
+    };
+    const origin = `resources.${state.name} (provisioner '${state.provisioner.folder}')`;
+    for (const object of renderResourceManifests(state, context)) {
+      assertNoSecretRefs(object, [], `${origin} ${object.kind} '${object.metadata.name}'`);
+      objects.push({ object: withDefaults(object, namespace, labels), origin });
+    }
+  }
+  const workloadOrigin = `workload '${name}'`;
+  const engineObjects = owners.length > 0 ? converted.configMaps : [...converted.configMaps, ...converted.services, converted.controller];
+  for (const object of engineObjects) objects.push({ object: withDefaults(object, namespace, labels), origin: workloadOrigin });
+
+  const { objects: sorted, yaml } = renderManifests(objects);
+  return {
+    service: name,
+    environment: env,
+    namespace,
+    libraryVersion: version,
+    libraryHash: library.source.contentHash,
+    objects: sorted,
+    yaml,
+    inputs: [...inputs].sort(),
+    warnings: score.upgrades.map((u) => `${score.file}: ${u}`),
+  };
+}
+
+function applyImagesFromConfig(score: LoadedScore, images: Record<string, string>, config: ServiceConfig | undefined, env: string) {
+  for (const container of Object.keys(images)) {
+    if (!(container in score.workload.containers)) {
+      throw config!.source.error(['environments', env, 'images', container], `no container '${container}' in ${score.file} (containers: ${Object.keys(score.workload.containers).sort().join(', ')})`);
+    }
+  }
+  try {
+    return applyImages(score, images);
+  } catch (err) {
+    if (err instanceof DocumentError && !config) {
+      throw new UserError(`${err.message}: add it to ${SERVICE_CONFIG_FILE} under environments.${env}.images`);
+    }
+    if (err instanceof DocumentError) throw new UserError(`${err.message}: set environments.${env}.images.${String(err.path[1])} in ${config!.file}`);
+    throw err;
+  }
+}
+
+/** Labels every object carries: app.kubernetes.io/* and the platform's team/system labels from workload metadata. */
+function standardLabels(name: string, suffix: string, library: Library, metadata: Record<string, unknown>): Record<string, string> {
+  const labels: Record<string, string> = {
+    'app.kubernetes.io/instance': `${name}${suffix}`,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/name': name,
+  };
+  for (const [label, key] of Object.entries(library.labels)) {
+    const value = metadata[key];
+    if (typeof value === 'string' && value !== '') labels[label] = labelValue(value);
+  }
+  return labels;
+}
+
+/** A label value: 63 characters at most, alphanumerics, `-`, `_`, `.`, starting and ending alphanumeric. */
+function labelValue(value: string): string {
+  const cleaned = value.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return cleaned;
+}
+
+function withDefaults(object: K8sObject, namespace: string, labels: Record<string, string>): K8sObject {
+  const metadata = { ...object.metadata, labels: { ...labels, ...(object.metadata.labels ?? {}) } };
+  if (!CLUSTER_SCOPED.has(object.kind) && metadata.namespace === undefined) metadata.namespace = namespace;
+  return { ...object, metadata };
+}

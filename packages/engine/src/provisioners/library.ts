@@ -1,0 +1,292 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { UserError } from '../errors';
+import { sha256Hex } from '../util/hash';
+import { parseYamlMapping } from '../util/yaml-source';
+import type { YamlSource } from '../util/yaml-source';
+import { readReleases } from './releases';
+
+/** Where the library's files come from: the workspace folder as it is, or a release read from git. */
+export interface LibrarySource {
+  /** `workspace` or a release version such as `1.2.0`. */
+  version: string;
+  /** Content hash: part of every cache key of renders that use this library. */
+  contentHash: string;
+  /** Library-relative file paths (posix), sorted. */
+  files: readonly string[];
+  read(path: string): Buffer;
+  /** Human-readable location for messages, e.g. `provisioners/blue-green/provisioner.yaml@1.0.0`. */
+  describe(path: string): string;
+  /** An on-disk folder for command provisioners (a pinned release is extracted to a temp folder). */
+  materialize(): string;
+}
+
+export const LIBRARY_DIR = 'provisioners';
+
+export interface ProvisionerDefinition {
+  /** Folder name inside the library. */
+  folder: string;
+  type: string;
+  class?: string;
+  id?: string;
+  description: string;
+  ownsWorkload: boolean;
+  params: Record<string, unknown>;
+  outputs: string[];
+  /** Template provisioner: template file names by role. */
+  templates?: { outputs?: string; manifests?: string; workload?: string };
+  /** Command provisioner: argv; a first element starting with `./` is relative to the provisioner folder. */
+  command?: string[];
+  /** All template sources of this provisioner folder (`*.njk`), by file name. */
+  templateSources: ReadonlyMap<string, string>;
+  definitionFile: string;
+  source: YamlSource;
+}
+
+export interface Library {
+  source: LibrarySource;
+  provisioners: ProvisionerDefinition[];
+  /** JSON Schema properties of the platform's own workload metadata keys (from library.yaml). */
+  workloadMetadata: { properties: Record<string, unknown>; required: string[] };
+  /** Labels every object gets, from workload metadata keys: label name → metadata key (from library.yaml). */
+  labels: Record<string, string>;
+}
+
+const DEFINITION_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'description'],
+  properties: {
+    type: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
+    class: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
+    id: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
+    description: { type: 'string', minLength: 1 },
+    ownsWorkload: { type: 'boolean' },
+    params: { type: 'object' },
+    outputs: { type: 'array', items: { type: 'string' }, uniqueItems: true },
+    templates: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        outputs: { type: 'string' },
+        manifests: { type: 'string' },
+        workload: { type: 'string' },
+      },
+    },
+    command: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+  },
+  oneOf: [{ required: ['templates'] }, { required: ['command'] }],
+} as const;
+
+const LIBRARY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    description: { type: 'string' },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    workloadMetadata: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { properties: { type: 'object' }, required: { type: 'array', items: { type: 'string' } } },
+    },
+  },
+} as const;
+
+const ajv = new Ajv2020({ allErrors: false, strict: false });
+const validateDefinition = ajv.compile(DEFINITION_SCHEMA);
+const validateLibraryFile = ajv.compile(LIBRARY_SCHEMA);
+
+/** The workspace's library folder as it is on disk. */
+export function workspaceLibrary(workspaceRoot: string): LibrarySource {
+  const root = join(workspaceRoot, LIBRARY_DIR);
+  const files: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(childRel);
+      } else if (entry.isFile() || (entry.isSymbolicLink() && statSync(join(root, childRel)).isFile())) files.push(childRel);
+    }
+  };
+  try {
+    walk('');
+  } catch (err) {
+    throw new UserError(`${LIBRARY_DIR}: cannot read the provisioner library: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  files.sort();
+  let hash: string | undefined;
+  const read = (p: string) => readFileSync(join(root, p));
+  return {
+    version: 'workspace',
+    get contentHash() {
+      hash ??= sha256Hex(files.map((f) => `${f}\0${sha256Hex(read(f))}\n`).join(''));
+      return hash;
+    },
+    files,
+    read,
+    describe: (p) => posix.join(LIBRARY_DIR, p),
+    materialize: () => root,
+  };
+}
+
+/** A released library version, read from git objects: immutable, offline, identical on every clone. */
+export function releasedLibrary(workspaceRoot: string, version: string): LibrarySource {
+  const releases = readReleases(workspaceRoot);
+  const release = releases.get(version);
+  if (!release) {
+    const known = [...releases.keys()];
+    throw new UserError(`provisioner library version '${version}' does not exist (released: ${known.length > 0 ? known.join(', ') : 'none'}; or use 'workspace')`);
+  }
+  const git = (args: string[], input?: string) =>
+    execFileSync('git', ['-C', workspaceRoot, ...args], { input, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  let listing: string;
+  try {
+    listing = git(['ls-tree', '-r', '-z', release.tree]).toString('utf8');
+  } catch {
+    throw new UserError(`provisioner library version '${version}': git tree ${release.tree} is not in this clone (it needs the full history: fetch-depth 0)`);
+  }
+  const blobs = new Map<string, string>();
+  for (const line of listing.split('\0')) {
+    const m = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(line);
+    if (m) blobs.set(m[2]!, m[1]!);
+  }
+  const files = [...blobs.keys()].sort();
+  const cache = new Map<string, Buffer>();
+  const read = (p: string) => {
+    const id = blobs.get(p);
+    if (!id) throw new UserError(`provisioner library ${version}: no file '${p}'`);
+    let content = cache.get(p);
+    if (!content) {
+      content = git(['cat-file', 'blob', id]);
+      cache.set(p, content);
+    }
+    return content;
+  };
+  let extracted: string | undefined;
+  return {
+    version,
+    contentHash: release.tree,
+    files,
+    read,
+    describe: (p) => `${posix.join(LIBRARY_DIR, p)}@${version}`,
+    materialize: () => (extracted ??= extractTo(version, files, read)),
+  };
+}
+
+function extractTo(version: string, files: readonly string[], read: (p: string) => Buffer): string {
+  // Command provisioners need real files; a temp folder keeps the workspace untouched.
+  const dir = mkdtempSync(join(tmpdir(), `score-nx-provisioners-${version}-`));
+  for (const f of files) {
+    const target = join(dir, f);
+    mkdirSync(join(target, '..'), { recursive: true });
+    writeFileSync(target, read(f));
+    chmodSync(target, 0o755);
+  }
+  return dir;
+}
+
+/** Loads and checks every provisioner definition of a library source. */
+export function loadLibrary(source: LibrarySource): Library {
+  const definitionFiles = source.files.filter((f) => /^[^/]+\/provisioner\.yaml$/.test(f));
+  const provisioners = definitionFiles.map((f) => loadDefinition(source, f));
+  let workloadMetadata: Library['workloadMetadata'] = { properties: {}, required: [] };
+  let labels: Record<string, string> = {};
+  if (source.files.includes('library.yaml')) {
+    const lib = parseYamlMapping(source.describe('library.yaml'), source.read('library.yaml').toString('utf8'), 'library file');
+    if (!validateLibraryFile(lib.data)) {
+      const e = validateLibraryFile.errors![0]!;
+      throw lib.error(pointerToPath(e.instancePath), ajvMessage(e));
+    }
+    const wm = (lib.data['workloadMetadata'] ?? {}) as { properties?: Record<string, unknown>; required?: string[] };
+    workloadMetadata = { properties: wm.properties ?? {}, required: wm.required ?? [] };
+    labels = (lib.data['labels'] ?? {}) as Record<string, string>;
+  }
+  return { source, provisioners, workloadMetadata, labels };
+}
+
+function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinition {
+  const folder = file.split('/')[0]!;
+  const display = source.describe(file);
+  const doc = parseYamlMapping(display, source.read(file).toString('utf8'), 'provisioner definition');
+  if (!validateDefinition(doc.data)) {
+    const e = validateDefinition.errors![0]!;
+    throw doc.error(pointerToPath(e.instancePath), ajvMessage(e));
+  }
+  const data = doc.data as Omit<ProvisionerDefinition, 'folder' | 'templateSources' | 'definitionFile' | 'source' | 'ownsWorkload' | 'params' | 'outputs'> & {
+    ownsWorkload?: boolean;
+    params?: Record<string, unknown>;
+    outputs?: string[];
+  };
+  const params = data.params ?? { type: 'object', additionalProperties: false, properties: {} };
+  try {
+    ajv.compile(params);
+  } catch (err) {
+    throw doc.error(['params'], `is not a valid JSON Schema: ${(err as Error).message}`);
+  }
+  const templateSources = new Map<string, string>();
+  for (const f of source.files) {
+    if (f.startsWith(`${folder}/`) && f.endsWith('.njk') && !f.slice(folder.length + 1).includes('/')) {
+      templateSources.set(f.slice(folder.length + 1), source.read(f).toString('utf8'));
+    }
+  }
+  for (const [role, name] of Object.entries(data.templates ?? {})) {
+    if (!templateSources.has(name)) throw doc.error(['templates', role], `template '${name}' does not exist in ${source.describe(folder)}`);
+  }
+  if (data.command && data.ownsWorkload) {
+    throw doc.error(['ownsWorkload'], 'a command provisioner cannot own the workload: the pod template is rendered after commands run');
+  }
+  return {
+    folder,
+    type: data.type,
+    ...(data.class !== undefined ? { class: data.class } : {}),
+    ...(data.id !== undefined ? { id: data.id } : {}),
+    description: data.description,
+    ownsWorkload: data.ownsWorkload ?? false,
+    params,
+    outputs: data.outputs ?? [],
+    ...(data.templates ? { templates: data.templates } : {}),
+    ...(data.command ? { command: data.command } : {}),
+    templateSources,
+    definitionFile: display,
+    source: doc,
+  };
+}
+
+export function pointerToPath(pointer: string): Array<string | number> {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+export function ajvMessage(e: { keyword: string; params: Record<string, unknown>; message?: string }): string {
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `unknown field '${String(e.params['additionalProperty'])}'`;
+    case 'required':
+      return `missing required field '${String(e.params['missingProperty'])}'`;
+    case 'enum':
+      return `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'oneOf':
+      return 'must set exactly one of the alternatives (templates or command)';
+    default:
+      return e.message ?? `fails '${e.keyword}'`;
+  }
+}
+
+/**
+ * The first provisioner that matches a resource. Candidates are tried most specific first: those that name an
+ * id, then those that name a class, then those that name only the type; ties in folder-name order.
+ */
+export function matchProvisioner(library: Library, type: string, klass: string, id: string | undefined): ProvisionerDefinition | undefined {
+  const specificity = (p: ProvisionerDefinition) => (p.id !== undefined ? 0 : p.class !== undefined ? 1 : 2);
+  const candidates = library.provisioners
+    .filter((p) => p.type === type && (p.class === undefined || p.class === klass) && (p.id === undefined || p.id === id))
+    .sort((a, b) => specificity(a) - specificity(b) || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+  return candidates[0];
+}

@@ -1,0 +1,284 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv';
+import { isMap, parseAllDocuments, parseDocument } from 'yaml';
+import type { K8sObject } from '../convert/workload';
+import { DocumentError, UserError } from '../errors';
+import type { DocPath } from '../errors';
+import { substituteDeep, workloadResolver } from '../score/placeholders';
+import type { ScoreResource } from '../score/types';
+import { ajvMessage, matchProvisioner, pointerToPath } from './library';
+import type { Library, ProvisionerDefinition } from './library';
+import { createTemplateEnvironment } from './template-env';
+
+/** One resource of the workload, after provisioning. */
+export interface ProvisionedResourceState {
+  name: string;
+  uid: string;
+  type: string;
+  class: string;
+  id?: string;
+  params: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  provisioner: ProvisionerDefinition;
+  outputs: Record<string, unknown>;
+  /** Contributions to the workload's pod template (service account, envFrom, annotations...). */
+  workloadPatch: WorkloadPatch;
+  /** Manifests from a command provisioner (template provisioners render theirs once the pod template is final). */
+  commandManifests?: K8sObject[];
+}
+
+export interface WorkloadPatch {
+  serviceAccountName?: string;
+  envFrom?: unknown[];
+  env?: Array<{ name: string; [k: string]: unknown }>;
+  podAnnotations?: Record<string, string>;
+  podLabels?: Record<string, string>;
+  volumes?: Array<{ name: string; [k: string]: unknown }>;
+  volumeMounts?: unknown[];
+}
+
+const PATCH_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    serviceAccountName: { type: 'string', minLength: 1 },
+    envFrom: { type: 'array', items: { type: 'object' } },
+    env: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
+    podAnnotations: { type: 'object', additionalProperties: { type: 'string' } },
+    podLabels: { type: 'object', additionalProperties: { type: 'string' } },
+    volumes: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
+    volumeMounts: { type: 'array', items: { type: 'object' } },
+  },
+} as const;
+
+const COMMAND_OUTPUT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    outputs: { type: 'object' },
+    manifests: { type: 'array', items: { type: 'object' } },
+    workload: PATCH_SCHEMA,
+  },
+} as const;
+
+const ajv = new Ajv2020({ strict: false, allErrors: false, useDefaults: true });
+const validatePatch = ajv.compile(PATCH_SCHEMA);
+const validateCommandOutput = ajv.compile(COMMAND_OUTPUT_SCHEMA);
+const paramValidators = new WeakMap<ProvisionerDefinition, ValidateFunction>();
+
+export function resourceUid(workload: string, name: string, r: ScoreResource): string {
+  const klass = r.class ?? 'default';
+  return r.id !== undefined ? `${r.type}.${klass}#${r.id}` : `${r.type}.${klass}#${workload}.${name}`;
+}
+
+/** Everything a provisioner sees. Documented in docs/provisioners.md ("Template context"). */
+export interface ProvisionerContext {
+  workload: Record<string, unknown>;
+  resource: Record<string, unknown>;
+  environment: Record<string, unknown>;
+  namespace: string;
+  labels: Record<string, string>;
+  resources: Record<string, Record<string, unknown>>;
+}
+
+/** Phase 1, per resource in provisioning order: params, validation, outputs and the workload patch. */
+export function provisionResource(
+  library: Library,
+  name: string,
+  declared: ScoreResource,
+  uid: string,
+  placeholderMetadata: Record<string, unknown>,
+  previous: ReadonlyMap<string, ProvisionedResourceState>,
+  baseContext: Omit<ProvisionerContext, 'resource' | 'resources'>,
+): ProvisionedResourceState {
+  const klass = declared.class ?? 'default';
+  const provisioner = matchProvisioner(library, declared.type, klass, declared.id);
+  const at: DocPath = ['resources', name];
+  if (!provisioner) {
+    const types = [...new Set(library.provisioners.map((p) => p.type))].sort();
+    throw new DocumentError([...at, 'type'], `no provisioner for type '${declared.type}'${declared.class ? ` class '${declared.class}'` : ''}${declared.id ? ` id '${declared.id}'` : ''} in library ${library.source.version} (types: ${types.join(', ')})`);
+  }
+  const outputsByName = Object.fromEntries([...previous.entries()].map(([n, s]) => [n, s.outputs]));
+  const resolve = workloadResolver({ metadata: placeholderMetadata, resources: outputsByName });
+  const params = substituteDeep(structuredClone(declared.params ?? {}), resolve, [...at, 'params']) as Record<string, unknown>;
+  validateParams(provisioner, params, [...at, 'params']);
+  const resource = { name, uid, type: declared.type, class: klass, id: declared.id ?? null, params, metadata: declared.metadata ?? {} };
+  const context: ProvisionerContext = { ...baseContext, resource, resources: outputsByName };
+
+  if (provisioner.command) {
+    const out = runCommand(library, provisioner, name, context);
+    return { name, uid, type: declared.type, class: klass, ...(declared.id ? { id: declared.id } : {}), params, metadata: resource.metadata, provisioner, outputs: out.outputs, workloadPatch: out.workload, commandManifests: out.manifests };
+  }
+  const outputs = provisioner.templates?.outputs ? renderMapping(provisioner, provisioner.templates.outputs, context, name) : {};
+  checkPromisedOutputs(provisioner, outputs, name);
+  let workloadPatch: WorkloadPatch = {};
+  if (provisioner.templates?.workload) {
+    workloadPatch = renderMapping(provisioner, provisioner.templates.workload, context, name) as WorkloadPatch;
+    checkPatch(provisioner, workloadPatch, name);
+  }
+  return { name, uid, type: declared.type, class: klass, ...(declared.id ? { id: declared.id } : {}), params, metadata: resource.metadata, provisioner, outputs, workloadPatch };
+}
+
+/** Phase 3: the manifests of a template provisioner, with the final pod template in the context. */
+export function renderResourceManifests(state: ProvisionedResourceState, context: ProvisionerContext): K8sObject[] {
+  if (state.commandManifests) return state.commandManifests;
+  const file = state.provisioner.templates?.manifests;
+  if (!file) return [];
+  const text = renderTemplate(state.provisioner, file, context, state.name);
+  const docs = parseAllDocuments(text, { uniqueKeys: true });
+  const objects: K8sObject[] = [];
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const doc of list) {
+    if (doc.errors.length > 0) throw renderedYamlError(state.provisioner, file, state.name, text, doc.errors[0]!.message);
+    if (doc.contents === null) continue;
+    if (!isMap(doc.contents)) throw new UserError(`${where(state.provisioner, file, state.name)}: every manifest must be a YAML mapping`);
+    objects.push(checkManifest(doc.toJS({ maxAliasCount: 100 }), state.provisioner, file, state.name));
+  }
+  return objects;
+}
+
+function where(p: ProvisionerDefinition, file: string, resourceName: string): string {
+  return `resources.${resourceName}: provisioner '${p.folder}' (${file})`;
+}
+
+function renderTemplate(p: ProvisionerDefinition, file: string, context: ProvisionerContext, resourceName: string): string {
+  const env = createTemplateEnvironment(p.templateSources);
+  try {
+    return env.render(file, context as unknown as object);
+  } catch (err) {
+    const message = (err as Error).message.replace(/^\(unknown path\)\s*/, '').replace(/\s*\n\s*/g, ' ').trim();
+    throw new UserError(`${where(p, file, resourceName)}: template error: ${message}`);
+  }
+}
+
+function renderMapping(p: ProvisionerDefinition, file: string, context: ProvisionerContext, resourceName: string): Record<string, unknown> {
+  const text = renderTemplate(p, file, context, resourceName);
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) throw renderedYamlError(p, file, resourceName, text, doc.errors[0]!.message);
+  if (doc.contents === null) return {};
+  if (!isMap(doc.contents)) throw new UserError(`${where(p, file, resourceName)}: must render a YAML mapping`);
+  return doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+}
+
+function renderedYamlError(p: ProvisionerDefinition, file: string, resourceName: string, _text: string, message: string): UserError {
+  // Values are always emitted as one scalar, so a YAML error here is a template bug, not a Score value.
+  return new UserError(`${where(p, file, resourceName)}: rendered invalid YAML: ${message.split('\n')[0]}`);
+}
+
+function checkManifest(value: unknown, p: ProvisionerDefinition, file: string, resourceName: string): K8sObject {
+  const o = value as Record<string, unknown>;
+  const meta = o['metadata'] as Record<string, unknown> | undefined;
+  if (typeof o['apiVersion'] !== 'string' || typeof o['kind'] !== 'string' || !meta || typeof meta['name'] !== 'string') {
+    throw new UserError(`${where(p, file, resourceName)}: every manifest needs apiVersion, kind and metadata.name strings`);
+  }
+  return o as K8sObject;
+}
+
+function validateParams(p: ProvisionerDefinition, params: Record<string, unknown>, at: DocPath): void {
+  let validate = paramValidators.get(p);
+  if (!validate) {
+    validate = ajv.compile(p.params);
+    paramValidators.set(p, validate);
+  }
+  if (validate(params)) return;
+  const e = validate.errors![0]!;
+  const path = [...at, ...pointerToPath(e.instancePath)];
+  if (e.keyword === 'additionalProperties') path.push(String(e.params['additionalProperty']));
+  if (e.keyword === 'required') path.push(String(e.params['missingProperty']));
+  throw new DocumentError(path, e.keyword === 'required' ? `missing required param (provisioner '${p.folder}')` : e.keyword === 'additionalProperties' ? `unknown param (provisioner '${p.folder}' accepts: ${Object.keys((p.params['properties'] as object) ?? {}).join(', ') || 'none'})` : ajvMessage(e));
+}
+
+function checkPromisedOutputs(p: ProvisionerDefinition, outputs: Record<string, unknown>, resourceName: string): void {
+  const missing = p.outputs.filter((o) => !(o in outputs));
+  if (missing.length > 0) throw new UserError(`resources.${resourceName}: provisioner '${p.folder}' promises output '${missing[0]}' but did not produce it`);
+}
+
+function checkPatch(p: ProvisionerDefinition, patch: unknown, resourceName: string): void {
+  if (!validatePatch(patch)) {
+    const e = validatePatch.errors![0]!;
+    throw new UserError(`resources.${resourceName}: provisioner '${p.folder}' returned an invalid workload patch at '${e.instancePath || '/'}': ${ajvMessage(e)}`);
+  }
+}
+
+/** The JSON a command provisioner receives on stdin (documented in docs/provisioners.md). */
+export const COMMAND_INPUT_API_VERSION = 'score-nx.dev/provisioner-input/v1';
+
+function runCommand(library: Library, p: ProvisionerDefinition, resourceName: string, context: ProvisionerContext): { outputs: Record<string, unknown>; manifests: K8sObject[]; workload: WorkloadPatch } {
+  const label = `resources.${resourceName}: command provisioner '${p.folder}'`;
+  const [program, ...args] = p.command!;
+  const folder = join(library.source.materialize(), p.folder);
+  const executable = program!.startsWith('./') ? join(folder, program!) : program!;
+  const input = JSON.stringify({ apiVersion: COMMAND_INPUT_API_VERSION, ...context });
+  // A command sees only PATH: its output must depend on its input alone.
+  const result = spawnSync(executable, args, {
+    cwd: folder,
+    input,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw new UserError(`${label}: cannot run '${program}': ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}`);
+  if (result.status !== 0) {
+    const stderr = (result.stderr ?? '').trim().split('\n').slice(-5).join(' | ');
+    throw new UserError(`${label}: exited with ${result.status === null ? `signal ${result.signal}` : `status ${result.status}`}${stderr ? `: ${stderr}` : ''}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(result.stdout);
+  } catch (err) {
+    throw new UserError(`${label}: printed invalid JSON: ${(err as Error).message}`);
+  }
+  if (!validateCommandOutput(parsed)) {
+    const e = validateCommandOutput.errors![0]!;
+    const path = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params['additionalProperty'])}` : e.instancePath || '/';
+    throw new UserError(`${label}: invalid output at '${path}': ${ajvMessage(e)} (expected {outputs, manifests, workload})`);
+  }
+  const out = parsed as { outputs?: Record<string, unknown>; manifests?: unknown[]; workload?: WorkloadPatch };
+  const outputs = out.outputs ?? {};
+  checkPromisedOutputs(p, outputs, resourceName);
+  const manifests = (out.manifests ?? []).map((m) => checkManifest(m, p, 'command output', resourceName));
+  return { outputs, manifests, workload: out.workload ?? {} };
+}
+
+/** Applies the workload patches of all resources, in provisioning order, to a converted pod template. */
+export function applyWorkloadPatches(
+  podTemplate: { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; spec: Record<string, unknown> },
+  states: readonly ProvisionedResourceState[],
+): void {
+  const spec = podTemplate.spec;
+  const containers = spec['containers'] as Array<Record<string, unknown>>;
+  let serviceAccountFrom: string | undefined;
+  for (const s of states) {
+    const patch = s.workloadPatch;
+    const by = `resources.${s.name}`;
+    if (patch.serviceAccountName !== undefined) {
+      if (serviceAccountFrom && spec['serviceAccountName'] !== patch.serviceAccountName) {
+        throw new UserError(`${by}: sets the service account to '${patch.serviceAccountName}', but ${serviceAccountFrom} already set '${String(spec['serviceAccountName'])}'`);
+      }
+      spec['serviceAccountName'] = patch.serviceAccountName;
+      serviceAccountFrom = by;
+    }
+    Object.assign(podTemplate.metadata.annotations, patch.podAnnotations ?? {});
+    Object.assign(podTemplate.metadata.labels, patch.podLabels ?? {});
+    if (patch.volumes?.length) spec['volumes'] = [...((spec['volumes'] as unknown[]) ?? []), ...patch.volumes];
+    for (const c of containers) {
+      if (patch.envFrom?.length) c['envFrom'] = [...((c['envFrom'] as unknown[]) ?? []), ...patch.envFrom];
+      if (patch.env?.length) {
+        const existing = new Set(((c['env'] as Array<{ name: string }>) ?? []).map((e) => e.name));
+        for (const e of patch.env) {
+          if (existing.has(e.name)) throw new UserError(`${by}: adds the variable '${e.name}', which container '${String(c['name'])}' already defines`);
+        }
+        c['env'] = [...((c['env'] as unknown[]) ?? []), ...patch.env];
+      }
+      if (patch.volumeMounts?.length) c['volumeMounts'] = [...((c['volumeMounts'] as unknown[]) ?? []), ...patch.volumeMounts];
+    }
+  }
+  const names = new Set<string>();
+  for (const v of (spec['volumes'] as Array<{ name: string }>) ?? []) {
+    if (names.has(v.name)) throw new UserError(`two resources add a pod volume named '${v.name}'`);
+    names.add(v.name);
+  }
+}

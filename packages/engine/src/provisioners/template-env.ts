@@ -1,0 +1,109 @@
+import nunjucks from 'nunjucks';
+import { encodeSecretRef } from '../convert/secrets';
+import { stringifyDocument } from '../output/canonical-yaml';
+import { sha256Hex } from '../util/hash';
+import { dnsLabel, dnsSubdomain } from './names';
+
+/**
+ * Provisioner templates render YAML, and every `{{ expression }}` is emitted as ONE complete YAML scalar:
+ * strings double-quoted with every line break and control character escaped, numbers and booleans plain,
+ * maps and lists as JSON flow collections. A value from a Score file can therefore never add a key, an object
+ * or a document, whatever it contains. Template authors write `name: {{ workload.name ~ "-active" }}` rather
+ * than `name: {{ workload.name }}-active`; the filters that would let raw text through are removed.
+ *
+ * Nunjucks has no hook for this, so the runtime's output function is wrapped; the wrapper only acts for
+ * environments created here (their `autoescape` option is the marker below) and leaves other users alone.
+ */
+const YAML_ESCAPE = 'score-nx-yaml-scalar';
+
+type Runtime = {
+  suppressValue: (val: unknown, autoescape: unknown) => unknown;
+  memberLookup: (obj: unknown, val: unknown) => unknown;
+  SafeString: new (s: string) => { toString(): string };
+};
+const runtime = (nunjucks as unknown as { runtime: Runtime }).runtime;
+const SafeString = runtime.SafeString;
+
+let installed = false;
+function installRuntimeHooks(): void {
+  if (installed) return;
+  installed = true;
+  const originalSuppress = runtime.suppressValue;
+  runtime.suppressValue = (val, autoescape) =>
+    autoescape === YAML_ESCAPE ? yamlScalar(val) : originalSuppress(val, autoescape);
+  const originalLookup = runtime.memberLookup;
+  // Templates must not reach JavaScript internals (`"".constructor.constructor("return process")()`).
+  runtime.memberLookup = (obj, val) => {
+    if (val === 'constructor' || val === '__proto__' || val === 'prototype' || val === '__defineGetter__' || val === '__lookupGetter__') {
+      throw new Error(`access to '${String(val)}' is not allowed in provisioner templates`);
+    }
+    return originalLookup(obj, val);
+  };
+}
+
+/** Characters YAML does not allow raw, or reads as line breaks (YAML 1.1 treats U+2028/2029/0085 as such). */
+const UNSAFE_CHARS = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udfff]/g;
+
+export function yamlQuote(text: string): string {
+  return JSON.stringify(text).replace(UNSAFE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function yamlScalar(val: unknown): string {
+  if (val instanceof SafeString) return val.toString();
+  if (val === null || val === undefined) return 'null';
+  if (typeof val === 'string') return yamlQuote(val);
+  if (typeof val === 'number') {
+    if (!Number.isFinite(val)) throw new Error(`cannot output the number ${val}`);
+    return String(val);
+  }
+  if (typeof val === 'boolean') return String(val);
+  if (typeof val === 'bigint') return val.toString();
+  return toFlow(val);
+}
+
+function toFlow(value: unknown): string {
+  const json = JSON.stringify(value, (_k, v: unknown) => (v instanceof SafeString ? v.toString() : v));
+  if (json === undefined) return 'null';
+  return json.replace(UNSAFE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Templates of one provisioner, by file name; nothing else can be included or imported. */
+class MemoryLoader extends nunjucks.Loader {
+  constructor(private readonly templates: ReadonlyMap<string, string>) {
+    super();
+  }
+  getSource(name: string) {
+    const src = this.templates.get(name);
+    if (src === undefined) throw new Error(`template '${name}' is not part of this provisioner`);
+    return { src, path: name, noCache: false };
+  }
+}
+
+function refuse(name: string) {
+  return () => {
+    throw new Error(`the '${name}' filter is not available in provisioner templates: values are always emitted as YAML scalars`);
+  };
+}
+
+export function createTemplateEnvironment(templates: ReadonlyMap<string, string>): nunjucks.Environment {
+  installRuntimeHooks();
+  const env = new nunjucks.Environment(new MemoryLoader(templates), {
+    autoescape: YAML_ESCAPE as unknown as boolean,
+    throwOnUndefined: true,
+    trimBlocks: true,
+    lstripBlocks: true,
+  });
+  for (const name of ['safe', 'escape', 'e', 'forceescape', 'urlize']) env.addFilter(name, refuse(name));
+  env.addFilter('tojson', (value: unknown) => new SafeString(toFlow(value)));
+  env.addFilter('toyaml', (value: unknown) => stringifyDocument(value));
+  env.addFilter('sha256', (value: unknown) => sha256Hex(typeof value === 'string' ? value : toFlow(value)));
+  env.addFilter('b64encode', (value: unknown) => Buffer.from(String(value), 'utf8').toString('base64'));
+  env.addFilter('dnslabel', (value: unknown, max?: number) => dnsLabel([String(value)], max));
+  env.addGlobal('dnsLabel', (...parts: unknown[]) => dnsLabel(parts.map(String)));
+  env.addGlobal('dnsLabelMax', (max: number, ...parts: unknown[]) => dnsLabel(parts.map(String), max));
+  env.addGlobal('dnsSubdomain', (...parts: unknown[]) => dnsSubdomain(parts.map(String)));
+  env.addGlobal('encodeSecretRef', (name: string, key: string) => encodeSecretRef(name, key));
+  env.addGlobal('merge', (...maps: Array<Record<string, unknown> | undefined>) => Object.assign({}, ...maps.filter(Boolean)));
+  env.addFilter('merge', (base: Record<string, unknown>, ...maps: Array<Record<string, unknown> | undefined>) => Object.assign({}, base, ...maps.filter(Boolean)));
+  return env;
+}
