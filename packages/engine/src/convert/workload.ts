@@ -106,7 +106,7 @@ export function convertWorkload(workload: ScoreWorkload, options: ConvertOptions
     const resources = convertResources(container, [...path, 'resources']);
     if (resources) out['resources'] = resources;
     const mounts: Record<string, unknown>[] = [];
-    convertVolumes(container, containerName, options, path, mounts, podVolumes, claimTemplates, kind);
+    convertVolumes(container, containerName, options, resolve, path, mounts, podVolumes, claimTemplates, kind);
     convertFiles(container, containerName, name, options, resolve, path, mounts, podVolumes, configMaps, meta);
     if (mounts.length > 0) out['volumeMounts'] = mounts;
     if (container.livenessProbe) out['livenessProbe'] = convertProbe(container.livenessProbe);
@@ -262,6 +262,7 @@ function convertVolumes(
   container: ScoreContainer,
   containerName: string,
   options: ConvertOptions,
+  resolve: (ref: string, parts: string[]) => unknown,
   path: DocPath,
   mounts: Record<string, unknown>[],
   podVolumes: Record<string, unknown>[],
@@ -272,7 +273,7 @@ function convertVolumes(
   for (const target of Object.keys(volumes).sort(compare)) {
     const volume = volumes[target]!;
     const volPath: DocPath = [...path, 'volumes', target, 'source'];
-    const resource = resolveVolumeSource(volume.source, options, volPath);
+    const resource = resolveVolumeSource(volume.source, options, resolve, volPath);
     const outputs = resource.outputs;
     const extra = Object.keys(outputs).filter((k) => k !== 'source' && k !== 'claimSpec');
     if (extra.length > 0) {
@@ -305,7 +306,12 @@ function convertVolumes(
   }
 }
 
-function resolveVolumeSource(source: string, options: ConvertOptions, path: DocPath): ProvisionedResource {
+function resolveVolumeSource(
+  source: string,
+  options: ConvertOptions,
+  resolve: (ref: string, parts: string[]) => unknown,
+  path: DocPath,
+): ProvisionedResource {
   // `${resources.<name>}` (exactly two parts) names the resource itself; anything else is substituted normally
   // and must then be a resource uid.
   const whole = /^\$\{resources\.([^.}]+)\}$/.exec(source);
@@ -314,13 +320,14 @@ function resolveVolumeSource(source: string, options: ConvertOptions, path: DocP
     if (!resource) throw new DocumentError(path, `invalid ref 'resources.${whole[1]}': no known resource '${whole[1]}'`);
     return resource;
   }
-  const resolved = substituteAt(source, workloadResolver({ metadata: options.metadata, resources: {} }), path);
+  const resolved = substituteAt(source, resolve, path);
   const byUid = Object.values(options.resources).find((r) => r.uid === resolved);
   if (!byUid) throw new DocumentError(path, `resource '${resolved}' does not exist`);
   return byUid;
 }
 
 interface FileVolume {
+  target: string;
   dir: string;
   volume: Record<string, unknown>;
   /** The projection of this file, for when several files share a directory. */
@@ -352,11 +359,13 @@ function convertFiles(
     if (typeof content === 'string' && containsSecretRef(content)) {
       const parts = decodeSecretRefs(content);
       if (parts.length !== 1 || typeof parts[0] === 'string') {
-        throw new DocumentError([...filePath, 'content'], 'contained a mix of secret references and raw content');
+        const field = file.content !== undefined ? 'content' : 'source';
+        throw new DocumentError([...filePath, field], 'contained a mix of secret references and raw content');
       }
       const ref = parts[0];
       const items = [{ key: ref.key, ...item }];
       fileVolumes.push({
+        target,
         dir,
         volume: { name: `file-${h}`, secret: { secretName: ref.name, items } },
         projection: { secret: { name: ref.name, items } },
@@ -374,6 +383,7 @@ function convertFiles(
     });
     const items = [{ key: 'file', ...item }];
     fileVolumes.push({
+      target,
       dir,
       volume: { name: `file-${h}`, configMap: { name: configMapName, items } },
       projection: { configMap: { name: configMapName, items } },
@@ -384,6 +394,10 @@ function convertFiles(
   for (const fv of fileVolumes) byDir.set(fv.dir, [...(byDir.get(fv.dir) ?? []), fv]);
   for (const dir of [...byDir.keys()].sort(compare)) {
     const group = byDir.get(dir)!;
+    // Two mounts at one path make an invalid pod: a volume mounted where files need their folder.
+    if (mounts.some((m) => m['mountPath'] === dir)) {
+      throw new DocumentError([...path, 'files', group[0]!.target], `its folder '${dir}' is already the mount path of a volume`);
+    }
     if (group.length === 1) {
       const { volume } = group[0]!;
       podVolumes.push(volume);
@@ -436,7 +450,8 @@ function utf8OrUndefined(bytes: Buffer): string | undefined {
 
 function parseMode(file: ScoreFile, path: DocPath): number | undefined {
   if (file.mode === undefined) return undefined;
-  if (!/^0?[0-7]{3,4}$/.test(file.mode)) {
+  // Kubernetes accepts item modes up to 0777 only (no setuid/setgid/sticky bits).
+  if (!/^0?[0-7]{3}$/.test(file.mode)) {
     throw new DocumentError([...path, 'mode'], `failed to parse '${file.mode}': expected an octal file mode such as 0644`);
   }
   return parseInt(file.mode, 8);

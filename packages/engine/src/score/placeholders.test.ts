@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DocumentError } from '../errors';
 import { findRefs, RefError, splitRef, stringifyValue, substitute, substituteDeep, workloadResolver } from './placeholders';
 import type { RefResolver } from './placeholders';
+import { thrown } from '../test-support';
 
 const resolve = workloadResolver({
   metadata: {
@@ -16,17 +17,6 @@ const resolve = workloadResolver({
 });
 
 const sub = (input: string) => substitute(input, resolve);
-
-/** The message of what `fn` throws, with its class checked. */
-function thrown<T extends Error>(fn: () => unknown, type: new (...args: never[]) => T): T {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(type);
-    return err as T;
-  }
-  throw new Error('expected an error, got none');
-}
 
 describe('substitute: escapes', () => {
   it.each([
