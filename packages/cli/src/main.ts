@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '@score-nx/engine';
 import { registerGenerate } from './commands/generate';
+import { registerProvisioners } from './commands/provisioners';
+import { registerSchema } from './commands/schema';
 import type { CliIo } from './io';
 
 export type { CliIo } from './io';
@@ -12,14 +14,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError(false);
-  let exitCode = 0;
-  const setExit = (code: number) => {
-    exitCode = code;
-  };
-  registerGenerate(program, io, setExit);
+  registerGenerate(program, io);
+  registerProvisioners(program, io);
+  registerSchema(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
+    return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit 0; usage errors were already printed by commander.

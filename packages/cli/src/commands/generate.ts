@@ -1,31 +1,60 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { renderScoreFile, UserError, writeFileAtomic } from '@score-nx/engine';
+import { generateService, renderScoreFile, UserError, writeFileAtomic } from '@score-nx/engine';
 import type { CliIo } from '../io';
 import { logger } from '../io';
+import { findWorkspaceRoot } from '../workspace';
 
 interface GenerateFlags {
   output?: string;
+  env?: string;
+  pr?: string;
+  provisioners?: string;
   quiet?: boolean;
 }
 
-export function registerGenerate(program: Command, io: CliIo, _setExit: (code: number) => void): void {
+export function registerGenerate(program: Command, io: CliIo): void {
   program
     .command('generate')
-    .description('render a service (a score.yaml, or the folder that holds one) into Kubernetes manifests')
-    .argument('<target>', 'a score.yaml file or a service folder')
+    .description('render a service (a folder with score.yaml, or the file) into Kubernetes manifests')
+    .argument('<service>', 'a service folder, or its score.yaml')
+    .option('-e, --env <name>', 'the environment to render for (environments/<name>.yaml); without it, the Score file alone is rendered (no provisioners)')
+    .option('--pr <number>', 'pull request number, for a preview environment')
+    .option('--provisioners <version>', "render with this provisioner library version instead of the service's ('workspace' or a release)")
     .option('-o, --output <file>', 'write the manifests to FILE (atomically); "-" for stdout', '-')
     .option('-q, --quiet', 'no logs on stderr')
     .action((target: string, flags: GenerateFlags) => {
       const log = logger(io, flags.quiet);
       const scoreFile = resolveScoreFile(io.cwd, target);
-      const display = displayPath(io.cwd, scoreFile);
-      const { yaml, objects, score } = renderScoreFile(scoreFile, display);
-      for (const change of score.upgrades) log.warn(`${display}: ${change}`);
+      let yaml: string;
+      if (flags.env === undefined) {
+        if (flags.pr !== undefined || flags.provisioners !== undefined) throw new UserError('--pr and --provisioners need --env');
+        const display = displayPath(io.cwd, scoreFile);
+        const result = renderScoreFile(scoreFile, display);
+        for (const change of result.score.upgrades) log.warn(`${display}: ${change}`);
+        yaml = result.yaml;
+        log.info(`${display}: ${result.objects.length} objects`);
+      } else {
+        const workspaceRoot = findWorkspaceRoot(dirname(scoreFile), io.env);
+        const result = generateService({
+          workspaceRoot,
+          serviceDir: dirname(scoreFile),
+          environment: flags.env,
+          ...(flags.pr !== undefined ? { pr: parsePr(flags.pr) } : {}),
+          ...(flags.provisioners !== undefined ? { libraryVersion: flags.provisioners } : {}),
+        });
+        for (const w of result.warnings) log.warn(w);
+        yaml = result.yaml;
+        log.info(`${result.service} (${result.environment.name}${result.environment.pr !== undefined ? ` #${result.environment.pr}` : ''}, library ${result.libraryVersion}): ${result.objects.length} objects in namespace ${result.namespace}`);
+      }
       writeOutput(io, flags.output ?? '-', yaml);
-      log.info(`${display}: ${objects.length} objects${flags.output && flags.output !== '-' ? ` written to ${flags.output}` : ''}`);
     });
+}
+
+export function parsePr(value: string): number {
+  if (!/^[1-9]\d{0,9}$/.test(value)) throw new UserError(`--pr must be a pull request number, got '${value}'`);
+  return Number(value);
 }
 
 export function resolveScoreFile(cwd: string, target: string): string {
