@@ -1,3 +1,5 @@
+import { DocumentError } from '../errors';
+
 /**
  * The upgrade of deprecated Score forms that score-go applies before validation:
  * array `files`/`volumes` (each item with a `target`) become maps keyed by target, array `content` is joined with
@@ -15,11 +17,17 @@ export function upgradeDeprecatedForms(spec: Record<string, unknown>): string[] 
       const map: Record<string, unknown> = {};
       list.forEach((item, index) => {
         if (!isRecord(item) || typeof item['target'] !== 'string') {
-          // Left for schema validation to report at its exact path.
-          map[`[${index}]`] = item;
-          return;
+          // Without a target there is no key for the map form (and no mount path): the schema cannot catch it after
+          // the upgrade, so it is reported here.
+          throw new DocumentError(
+            ['containers', containerName, field, index],
+            `the deprecated list form of '${field}' needs a string 'target' in every entry`,
+          );
         }
         const { target, ...rest } = item;
+        if (Object.prototype.hasOwnProperty.call(map, target)) {
+          throw new DocumentError(['containers', containerName, field, index, 'target'], `duplicate target '${target}'`);
+        }
         map[target] = rest;
       });
       container[field] = map;

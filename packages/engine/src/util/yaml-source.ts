@@ -30,7 +30,7 @@ export function parseYamlMapping(file: string, text: string, what = 'document'):
   };
   const first = doc.errors[0];
   if (first) {
-    const detail = describeYamlError(first.code, first.message, text.slice(first.pos[0]));
+    const detail = describeYamlError(first.code, first.message, text.slice(first.pos[0]), what);
     throw new DocumentError([], detail, file, pos(first.pos[0]));
   }
   const extra = text.slice(doc.range[2]).trim();
@@ -75,12 +75,16 @@ export function parseYamlMapping(file: string, text: string, what = 'document'):
   };
 }
 
-function describeYamlError(code: string, message: string, rest: string): string {
+function describeYamlError(code: string, message: string, rest: string, what: string): string {
   // yaml's messages repeat the position and quote the source; keep only the first sentence.
   const head = message.split(/ at line \d+, column \d+/)[0]!.trim();
   switch (code) {
-    case 'DUPLICATE_KEY':
-      return `duplicate key '${/^[^:\n]*/.exec(rest)![0].trim()}': map keys must be unique`;
+    case 'DUPLICATE_KEY': {
+      const key = /^[^:\n]*/.exec(rest)![0].trim().replace(/^(["'])(.*)\1$/, '$2');
+      return `duplicate key '${key}': map keys must be unique`;
+    }
+    case 'MULTIPLE_DOCS':
+      return `a ${what} holds one YAML document, found more than one`;
     case 'TAB_AS_INDENT':
       return 'tabs are not allowed as indentation';
     default:

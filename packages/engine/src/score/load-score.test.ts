@@ -1,0 +1,117 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DocumentError, UserError } from '../errors';
+import { thrown, useTempDir } from '../test-support';
+import { loadScoreFile, parseScore } from './load-score';
+import { upgradeDeprecatedForms } from './upgrade';
+
+const HEAD = 'apiVersion: score.dev/v1b1\nmetadata:\n  name: hello\ncontainers:\n  main:\n    image: nginx\n';
+const parse = (text: string) => parseScore(text, '/abs/svc/score.yaml', 'svc/score.yaml');
+const parseError = (text: string) => thrown(() => parse(text), DocumentError).message;
+
+describe('parseScore', () => {
+  it('returns the typed workload with file names', () => {
+    const loaded = parse(`${HEAD}    variables:\n      A: "1"\n`);
+    expect(loaded.file).toBe('svc/score.yaml');
+    expect(loaded.absolutePath).toBe('/abs/svc/score.yaml');
+    expect(loaded.upgrades).toEqual([]);
+    expect(loaded.workload).toEqual({
+      apiVersion: 'score.dev/v1b1',
+      metadata: { name: 'hello' },
+      containers: { main: { image: 'nginx', variables: { A: '1' } } },
+    });
+  });
+
+  it.each([
+    ['a missing name', 'apiVersion: score.dev/v1b1\nmetadata:\n  x: 1\ncontainers:\n  main:\n    image: x\n', "svc/score.yaml:2:1: metadata: missing required field 'name'"],
+    ['an unknown field', `${HEAD}    bogus: 1\n`, "svc/score.yaml:7:5: containers.main.bogus: unknown field 'bogus'"],
+    ['a port out of range', `${HEAD}service:\n  ports:\n    web:\n      port: 70000\n`, 'svc/score.yaml:10:7: service.ports.web.port: must be <= 65535'],
+    ['a bad file mode', `${HEAD}    files:\n      /etc/a:\n        content: x\n        mode: abc\n`, "svc/score.yaml:10:9: containers.main.files./etc/a.mode: must be an octal file mode such as '0644' or '600'"],
+    ['a number as image, plus one more error', 'apiVersion: score.dev/v1b1\nmetadata:\n  name: hello\ncontainers:\n  main:\n    image: 3\n    variables:\n      A: 1\n', 'svc/score.yaml:6:5: containers.main.image: must be string (and 1 more error)'],
+    ['three errors, the first by path', 'apiVersion: score.dev/v1b1\nmetadata:\n  name: Hello\ncontainers:\n  main:\n    image: 3\n    x: 1\n', 'svc/score.yaml:6:5: containers.main.image: must be string (and 2 more errors)'],
+    ['a YAML error', `${HEAD}    image: again\n`, "svc/score.yaml:7:5: duplicate key 'image': map keys must be unique"],
+    ['a sequence', '- 1\n', 'svc/score.yaml:1:1: a Score file must be a YAML mapping, found a sequence'],
+  ])('places %s at line and column', (_what, text, message) => {
+    expect(parseError(text)).toBe(message);
+  });
+
+  it('upgrades the deprecated list forms before validation and reports each change', () => {
+    const loaded = parse(
+      `${HEAD}    files:\n      - target: /etc/a\n        content:\n          - line1\n          - 2\n      - target: /etc/b\n        source: b.txt\n` +
+        '    volumes:\n      - target: /data\n        source: v\n        read_only: true\n',
+    );
+    expect(loaded.workload.containers['main']).toEqual({
+      image: 'nginx',
+      files: { '/etc/a': { content: 'line1\n2' }, '/etc/b': { source: 'b.txt' } },
+      volumes: { '/data': { source: 'v', readOnly: true } },
+    });
+    expect(loaded.upgrades).toEqual([
+      'containers.main.files: converted the deprecated list form to a map keyed by target',
+      'containers.main.volumes: converted the deprecated list form to a map keyed by target',
+      'containers.main.files./etc/a.content: joined the deprecated list of lines',
+      'containers.main.volumes./data.read_only: renamed to readOnly',
+    ]);
+    expect(loaded.source.data['containers']).toMatchObject({ main: { files: [{ target: '/etc/a' }, { target: '/etc/b' }] } });
+  });
+
+  it('validates the upgraded form', () => {
+    expect(parseError(`${HEAD}    files:\n      - target: /etc/a\n        mode: abc\n        content: x\n`)).toBe(
+      "svc/score.yaml:7:5: containers.main.files./etc/a.mode: must be an octal file mode such as '0644' or '600'",
+    );
+  });
+});
+
+describe('upgradeDeprecatedForms', () => {
+  it('keeps an existing readOnly over read_only, and content lists in map-form files', () => {
+    const spec = {
+      containers: {
+        main: {
+          files: { '/a': { content: ['x', 'y'] } },
+          volumes: { '/v': { source: 's', read_only: true, readOnly: false } },
+        },
+        other: 'not a map',
+      },
+    };
+    expect(upgradeDeprecatedForms(spec)).toEqual([
+      'containers.main.files./a.content: joined the deprecated list of lines',
+      'containers.main.volumes./v.read_only: renamed to readOnly',
+    ]);
+    expect(spec.containers.main).toEqual({ files: { '/a': { content: 'x\ny' } }, volumes: { '/v': { source: 's', readOnly: false } } });
+  });
+
+  it('leaves documents without containers alone', () => {
+    expect(upgradeDeprecatedForms({ containers: [] })).toEqual([]);
+    expect(upgradeDeprecatedForms({})).toEqual([]);
+  });
+
+  it('rejects list entries without a target and duplicate targets', () => {
+    const missing = thrown(() => upgradeDeprecatedForms({ containers: { main: { files: [{ target: '/a', content: 'x' }, { source: 'x' }] } } }), DocumentError);
+    expect([missing.path, missing.detail]).toEqual([['containers', 'main', 'files', 1], "the deprecated list form of 'files' needs a string 'target' in every entry"]);
+    const dup = thrown(() => upgradeDeprecatedForms({ containers: { main: { volumes: [{ target: '/d', source: 'a' }, { target: '/d', source: 'b' }] } } }), DocumentError);
+    expect(dup.message).toBe("containers.main.volumes[1].target: duplicate target '/d'");
+  });
+});
+
+describe('loadScoreFile', () => {
+  it('reads a file from disk', () => {
+    const dir = useTempDir();
+    const file = join(dir, 'score.yaml');
+    writeFileSync(file, HEAD);
+    expect(loadScoreFile(file, 'x/score.yaml').workload.metadata).toEqual({ name: 'hello' });
+  });
+
+  it('names the file it cannot read', () => {
+    const dir = useTempDir();
+    expect(thrown(() => loadScoreFile(join(dir, 'nope.yaml'), 'x/nope.yaml'), UserError).message).toBe('x/nope.yaml: cannot read the Score file: ENOENT');
+    expect(thrown(() => loadScoreFile(dir, 'x'), UserError).message).toBe('x: cannot read the Score file: EISDIR');
+  });
+
+  it('uses a custom validator when given', () => {
+    const dir = useTempDir();
+    const file = join(dir, 'score.yaml');
+    writeFileSync(file, HEAD);
+    const err = thrown(() => loadScoreFile(file, 's.yaml', () => [{ path: ['metadata', 'name'], message: 'is taken' }]), DocumentError);
+    expect(err.message).toBe('s.yaml:3:3: metadata.name: is taken');
+  });
+});
