@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { isMap, parseDocument } from 'yaml';
+import type { YAMLMap } from 'yaml';
 import { UserError } from '../errors';
 import { writeFileAtomic } from '../util/files';
 import { parseYamlMapping } from '../util/yaml-source';
@@ -65,7 +66,7 @@ export function cutRelease(workspaceRoot: string, version: string): Release {
     ? parseDocument(readFileSync(file, 'utf8'))
     : parseDocument('# Released versions of provisioners/ (written by `score-nx provisioners release`; do not edit by hand).\nreleases: {}\n');
   if (!isMap(doc.get('releases'))) doc.set('releases', doc.createNode({}));
-  const map = doc.get('releases') as import('yaml').YAMLMap;
+  const map = doc.get('releases') as YAMLMap;
   map.flow = false;
   map.set(version, doc.createNode({ commit, tree }));
   writeFileAtomic(file, doc.toString());
