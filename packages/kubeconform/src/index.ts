@@ -1,1 +1,10 @@
-export {};
+export { runKubeconformCli } from './cli';
+export type { CliIo } from './cli';
+export { validateDocuments, Validator } from './validator';
+export type { DocumentInput, Status, ValidationResult, ValidatorOptions } from './validator';
+export type { ValidationError } from './errors';
+export { StandaloneDeriver, standaloneFileName } from './derive-standalone';
+export { crdToSchemas, runImportCrd } from './crd-convert';
+export type { CrdSchemaFile } from './crd-convert';
+export { DEFAULT_LOCATION } from './locations';
+export { defaultCacheDir } from './cache';

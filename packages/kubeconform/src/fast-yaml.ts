@@ -1,0 +1,369 @@
+/**
+ * A fast reader for the plain block-style YAML that generators and humans write for Kubernetes
+ * (indented mappings and sequences, plain / quoted one-line scalars, `|` literal blocks, comments).
+ * Anything outside that subset returns BAIL and the caller falls back to the full `yaml` package,
+ * so this only has to be right on what it accepts. It exists because the full parser costs ~150 µs
+ * per small manifest, which dominates bulk validation.
+ */
+import { keyIdentity, keyToString, goSyntax, resolvePlain, setKey } from './yaml11';
+import type { Resolved } from './yaml11';
+
+export const BAIL: unique symbol = Symbol('bail');
+
+export interface FastResult {
+  value: unknown;
+  /** go-yaml strict-mode messages (`line N: key "a" already set in map`). */
+  duplicates: string[];
+}
+
+class Bail extends Error {}
+const bail = new Bail('bail');
+
+interface Line {
+  indent: number;
+  text: string; // content after the indentation, comment-only lines already removed
+  no: number; // 1-based line number within the document
+}
+
+// Characters that may not start a plain scalar we handle (flow, anchors, tags, block scalars, ...).
+const BAD_START = /^[[\]{}#&*!|>%@`,]|^[?:-](?:\s|$)/;
+
+function stripComment(s: string): string {
+  const i = s.indexOf(' #');
+  return (i >= 0 ? s.slice(0, i) : s).trimEnd();
+}
+
+class FastParser {
+  private pos = 0;
+  readonly duplicates: string[] = [];
+  constructor(private readonly lines: Line[]) {}
+
+  parseDocument(): unknown {
+    if (this.lines.length === 0) return null;
+    const v = this.parseNode(-1);
+    if (this.pos < this.lines.length) throw bail;
+    return v;
+  }
+
+  private parseNode(parentIndent: number): unknown {
+    const line = this.lines[this.pos]!;
+    if (line.text === '-' || line.text.startsWith('- ')) return this.parseSeq(line.indent);
+    if (splitKey(line.text) !== undefined) return this.parseMap(line.indent);
+    // A lone scalar document, or a value on the line below its key.
+    if (line.text[0] === '|') throw bail;
+    this.pos++;
+    const v = scalar(line.text);
+    const next = this.lines[this.pos];
+    if (next !== undefined && next.indent > parentIndent) throw bail; // multi-line plain scalar
+    return v;
+  }
+
+  private parseMap(indent: number): Record<string, unknown> {
+    const obj: Record<string, unknown> = {};
+    const seen = new Set<string>();
+    const lines = this.lines;
+    while (this.pos < lines.length) {
+      const line = lines[this.pos]!;
+      if (line.indent < indent) break;
+      if (line.indent > indent) throw bail;
+      const kv = splitKey(line.text);
+      if (kv === undefined) throw bail;
+      const [key, rest] = kv;
+      if (key.kind === 'merge' || key.kind === 'null') throw bail;
+      const id = keyIdentity(key);
+      if (seen.has(id)) this.duplicates.push(`line ${line.no}: key ${goSyntax(key)} already set in map`);
+      seen.add(id);
+      this.pos++;
+      setKey(obj, keyToString(key)!, this.parseValue(rest, indent, true));
+    }
+    return obj;
+  }
+
+  private parseSeq(indent: number): unknown[] {
+    const arr: unknown[] = [];
+    const lines = this.lines;
+    while (this.pos < lines.length) {
+      const line = lines[this.pos]!;
+      if (line.indent < indent) break;
+      if (line.indent > indent) throw bail;
+      const t = line.text;
+      if (t === '-') {
+        this.pos++;
+        arr.push(this.parseValue('', indent, false));
+        continue;
+      }
+      if (!t.startsWith('- ')) break;
+      let off = 2;
+      while (t.charCodeAt(off) === 32) off++;
+      const inner = t.slice(off);
+      if (inner.startsWith('#')) {
+        this.pos++;
+        arr.push(this.parseValue('', indent, false));
+        continue;
+      }
+      if (inner === '-' || inner.startsWith('- ')) throw bail;
+      if (splitKey(inner) !== undefined) {
+        // Compact mapping: re-read this line as a mapping indented at the item's content column.
+        lines[this.pos] = { indent: indent + off, text: inner, no: line.no };
+        arr.push(this.parseMap(indent + off));
+        continue;
+      }
+      this.pos++;
+      arr.push(this.inlineValue(inner, indent));
+    }
+    return arr;
+  }
+
+  /** The value after `key:` or `-`; `rest` is what followed on the same line. */
+  private parseValue(rest: string, indent: number, inMap: boolean): unknown {
+    if (rest === '') {
+      const next = this.lines[this.pos];
+      if (next === undefined) return null;
+      if (next.indent > indent) return this.parseNode(indent);
+      if (inMap && next.indent === indent && (next.text === '-' || next.text.startsWith('- '))) {
+        return this.parseSeq(indent);
+      }
+      return null;
+    }
+    return this.inlineValue(rest, indent);
+  }
+
+  private inlineValue(rest: string, indent: number): unknown {
+    const c = rest[0];
+    if (c === '|') return this.literalBlock(rest, indent);
+    const v = scalar(rest);
+    const next = this.lines[this.pos];
+    if (next !== undefined && next.indent > indent) throw bail; // continuation lines
+    return v;
+  }
+
+  private literalBlock(header: string, indent: number): string {
+    let chomp: 'clip' | 'strip' | 'keep' = 'clip';
+    const h = stripComment(header);
+    if (h === '|-') chomp = 'strip';
+    else if (h === '|+') chomp = 'keep';
+    else if (h !== '|') throw bail;
+    // Block content was captured raw (including blank lines) by the line splitter.
+    const raw = this.rawBlocks?.(this.pos, indent);
+    if (raw === undefined) throw bail;
+    let body = raw.text;
+    this.pos = raw.nextPos;
+    if (chomp === 'strip') body = body.replace(/\n+$/, '');
+    else if (chomp === 'clip') body = body.replace(/\n+$/, '') + (body.length > 0 ? '\n' : '');
+    return body;
+  }
+
+  rawBlocks?: (pos: number, indent: number) => { text: string; nextPos: number } | undefined;
+}
+
+function scalar(text: string): unknown {
+  const c = text[0];
+  if (c === '"') return doubleQuoted(text);
+  if (c === "'") return singleQuoted(text);
+  if (BAD_START.test(text)) {
+    if (text === '[]') return [];
+    if (text === '{}') return {};
+    throw bail;
+  }
+  const s = stripComment(text);
+  if (s.indexOf(': ') >= 0 || s.endsWith(':') || s.indexOf('\t') >= 0) throw bail;
+  const r = resolvePlain(s);
+  if (r.kind === 'merge') return s;
+  return r.value;
+}
+
+function afterQuoted(text: string, end: number): void {
+  const tail = text.slice(end);
+  if (tail.trim() !== '' && !/^\s+#/.test(tail)) throw bail;
+}
+
+function singleQuoted(text: string): string {
+  let out = '';
+  let i = 1;
+  for (;;) {
+    const j = text.indexOf("'", i);
+    if (j < 0) throw bail;
+    out += text.slice(i, j);
+    if (text[j + 1] === "'") {
+      out += "'";
+      i = j + 2;
+      continue;
+    }
+    afterQuoted(text, j + 1);
+    return out;
+  }
+}
+
+const ESC: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
+};
+
+function doubleQuoted(text: string): string {
+  let out = '';
+  let i = 1;
+  for (;;) {
+    let j = i;
+    while (j < text.length && text[j] !== '"' && text[j] !== '\\') j++;
+    if (j >= text.length) throw bail;
+    out += text.slice(i, j);
+    if (text[j] === '"') {
+      afterQuoted(text, j + 1);
+      return out;
+    }
+    const e = text[j + 1];
+    if (e === undefined) throw bail;
+    if (e === 'x' || e === 'u' || e === 'U') {
+      const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+      const hex = text.slice(j + 2, j + 2 + len);
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw bail;
+      const cp = parseInt(hex, 16);
+      if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw bail;
+      out += String.fromCodePoint(cp);
+      i = j + 2 + len;
+      continue;
+    }
+    const r = ESC[e];
+    if (r === undefined) throw bail;
+    out += r;
+    i = j + 2;
+  }
+}
+
+/** Splits `key: rest`; undefined when the text is not a mapping entry we handle. */
+function splitKey(text: string): [Resolved, string] | undefined {
+  const c = text[0];
+  let key: Resolved;
+  let end: number;
+  if (c === '"' || c === "'") {
+    const q = c;
+    let j = 1;
+    if (q === "'") {
+      for (;;) {
+        j = text.indexOf("'", j);
+        if (j < 0) return undefined;
+        if (text[j + 1] === "'") j += 2;
+        else break;
+      }
+    } else {
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (j >= text.length) return undefined;
+    }
+    if (text[j + 1] !== ':') return undefined;
+    const raw = text.slice(0, j + 1);
+    let value: string;
+    try {
+      value = q === '"' ? doubleQuoted(raw) : singleQuoted(raw);
+    } catch {
+      throw bail;
+    }
+    key = { kind: 'string', value };
+    end = j + 1;
+  } else {
+    if (c === '?' || c === '-' || c === '[' || c === '{' || c === '&' || c === '*' || c === '!' || c === '|' || c === '>' || c === '#' || c === '%' || c === '@' || c === '`') {
+      if (c === '-' && text[1] !== ' ' && text[1] !== undefined) {
+        // "-foo: bar" is a plain key
+      } else {
+        return undefined;
+      }
+    }
+    let j = text.indexOf(':');
+    for (;;) {
+      if (j < 0) return undefined;
+      const n = text.charCodeAt(j + 1);
+      if (Number.isNaN(n) || n === 32) break;
+      j = text.indexOf(':', j + 1);
+    }
+    const h = text.indexOf(' #');
+    if (h >= 0 && h < j) return undefined;
+    const k = text.slice(0, j).trimEnd();
+    if (k.indexOf('\t') >= 0) throw bail;
+    key = resolvePlain(k);
+    end = j;
+  }
+  // text[end] === ':'
+  let rest = text.slice(end + 1);
+  if (rest !== '' && rest[0] !== ' ') return undefined;
+  rest = rest.trim();
+  if (rest.startsWith('#')) rest = '';
+  return [key, rest];
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t]/;
+
+/**
+ * Parses one document (already split on `---`). Returns BAIL when the text uses YAML the fast path
+ * does not implement; the caller must then use the full parser.
+ */
+export function fastParse(src: string): FastResult | typeof BAIL {
+  const lines: Line[] = [];
+  // Raw line table, kept for literal blocks, whose blank lines and indentation matter.
+  const raw: string[] = [];
+  const rawIndex: number[] = []; // lines[i] -> index in raw
+  let start = 0;
+  const n = src.length;
+  let no = 0;
+  let sawContent = false;
+  while (start < n) {
+    let end = src.indexOf('\n', start);
+    if (end < 0) end = n;
+    let s = src.slice(start, end);
+    start = end + 1;
+    no++;
+    if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
+    raw.push(s);
+    let i = 0;
+    while (s.charCodeAt(i) === 32) i++;
+    if (i === s.length) continue;
+    const t = s.slice(i);
+    if (t.charCodeAt(0) === 35 /* # */) continue;
+    if (CONTROL.test(t)) return BAIL;
+    if (i === 0 && (t.startsWith('---') || t.startsWith('...') || t.startsWith('%'))) {
+      if (sawContent || !(t === '---' || t.startsWith('--- #'))) return BAIL;
+      continue;
+    }
+    sawContent = true;
+    const trimmed = t.trimEnd();
+    lines.push({ indent: i, text: trimmed, no });
+    rawIndex.push(raw.length - 1);
+  }
+  if (lines.length > 0 && lines[0]!.text.charCodeAt(0) === 0xfeff) return BAIL;
+  const p = new FastParser(lines);
+  p.rawBlocks = (pos, parentIndent) => {
+    // Content lines are the following raw lines indented more than the parent, plus blank lines.
+    const headerRaw = pos > 0 ? rawIndex[pos - 1]! : -1;
+    let blockIndent = -1;
+    const out: string[] = [];
+    let r = headerRaw + 1;
+    for (; r < raw.length; r++) {
+      const s = raw[r]!;
+      let i = 0;
+      while (s.charCodeAt(i) === 32) i++;
+      if (i === s.length) {
+        if (blockIndent >= 0 && s.length > blockIndent) return undefined;
+        out.push('');
+        continue;
+      }
+      if (blockIndent < 0) {
+        if (i <= parentIndent) break;
+        blockIndent = i;
+      }
+      if (i < blockIndent) break;
+      if (s.indexOf('\t') >= 0 && s.slice(0, blockIndent).indexOf('\t') >= 0) return undefined;
+      out.push(s.slice(blockIndent));
+    }
+    // Trailing blank lines belong to the block only for chomping; drop them from the line count.
+    let nextPos = pos;
+    while (nextPos < lines.length && rawIndex[nextPos]! < r) nextPos++;
+    const text = out.length === 0 ? '' : out.join('\n') + '\n';
+    return { text, nextPos };
+  };
+  try {
+    const value = p.parseDocument();
+    return { value, duplicates: p.duplicates };
+  } catch (e) {
+    if (e instanceof Bail) return BAIL;
+    throw e;
+  }
+}

@@ -1,0 +1,245 @@
+/** Per-resource validation with kubeconform's statuses and messages (spec §1.2, §1.3). */
+import type { ValidateFn } from './compiler';
+import { SchemaCompiler } from './compiler';
+import { defaultCacheDir } from './cache';
+import { describeFailure } from './errors';
+import type { ValidationError } from './errors';
+import { goJsonError } from './go-json-error';
+import { SchemaLocation, loadFromLocation, templateVars } from './locations';
+import type { RegistryOptions } from './locations';
+import type { Chunk } from './yaml-reader';
+import { parseYamlDocument, splitChunks } from './yaml-reader';
+
+export type Status = 'valid' | 'invalid' | 'error' | 'skipped' | 'empty';
+
+export interface ValidationResult {
+  filename: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  version: string;
+  status: Status;
+  msg: string;
+  validationErrors?: ValidationError[];
+}
+
+export interface ValidatorOptions {
+  /** `x.y.z` or `master` (the default). */
+  kubernetesVersion?: string;
+  /** Tried in order; none given means kubeconform's default remote location. */
+  schemaLocations?: string[];
+  strict?: boolean;
+  ignoreMissingSchemas?: boolean;
+  /** Kinds or `<apiVersion>/<Kind>` to skip / reject. */
+  skip?: string[];
+  reject?: string[];
+  /** kubeconform `-cache`: folder for downloaded schemas (must exist). Compiled validators go there too. */
+  cacheDir?: string;
+  /** Folder for compiled validators and derived schemas; false disables; default see defaultCacheDir. */
+  compileCacheDir?: string | false;
+  /** Base for relative schema locations; default process.cwd(). */
+  cwd?: string;
+}
+
+type SchemaEntry = { validate: ValidateFn; url: string } | { missing: true } | { error: string };
+
+const UNMARSHAL = 'error unmarshalling resource: ';
+
+function goTypeName(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v;
+}
+
+export class Validator {
+  private readonly locations: SchemaLocation[];
+  private readonly compiler: SchemaCompiler;
+  private readonly registry: RegistryOptions;
+  private readonly schemas = new Map<string, SchemaEntry | Promise<SchemaEntry>>();
+  private readonly skip: Set<string>;
+  private readonly reject: Set<string>;
+  readonly strict: boolean;
+  private readonly ignoreMissing: boolean;
+  private readonly k8sVersion: string;
+
+  /** Throws TemplateError for a location template that does not render. */
+  constructor(opts: ValidatorOptions = {}) {
+    const cwd = opts.cwd ?? process.cwd();
+    const locs = opts.schemaLocations && opts.schemaLocations.length > 0 ? opts.schemaLocations : ['default'];
+    this.locations = locs.map((l) => new SchemaLocation(l));
+    this.strict = opts.strict ?? false;
+    this.ignoreMissing = opts.ignoreMissingSchemas ?? false;
+    this.k8sVersion = opts.kubernetesVersion ?? 'master';
+    this.skip = new Set(opts.skip ?? []);
+    this.reject = new Set(opts.reject ?? []);
+    const compileDir = opts.compileCacheDir ?? (opts.cacheDir !== undefined ? `${opts.cacheDir}/score-nx-kubeconform` : defaultCacheDir(cwd));
+    this.compiler = new SchemaCompiler({ cacheDir: compileDir });
+    this.registry = {
+      strict: this.strict,
+      kubernetesVersion: this.k8sVersion,
+      httpCacheDir: opts.cacheDir,
+      derivedCacheDir: compileDir,
+      cwd,
+    };
+  }
+
+  private schemaFor(kind: string, apiVersion: string): SchemaEntry | Promise<SchemaEntry> {
+    const key = `${kind}\0${apiVersion}`;
+    let e = this.schemas.get(key);
+    if (e === undefined) {
+      const p = this.lookup(kind, apiVersion).then((r) => {
+        this.schemas.set(key, r);
+        return r;
+      });
+      this.schemas.set(key, p);
+      e = p;
+    }
+    return e;
+  }
+
+  private async lookup(kind: string, apiVersion: string): Promise<SchemaEntry> {
+    const vars = templateVars(kind, apiVersion, this.k8sVersion, this.strict);
+    for (const loc of this.locations) {
+      let loaded;
+      try {
+        loaded = await loadFromLocation(loc, vars, this.registry);
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+      if (loaded.kind === 'notfound') continue;
+      if (loaded.kind === 'error') return { error: loaded.error };
+      let fn: ValidateFn | null;
+      try {
+        fn = this.compiler.compile(loaded.text, loaded.parsed);
+      } catch {
+        // Not JSON: an error for a local file, "not found" for a download.
+        if (!loaded.local) continue;
+        return { error: goJsonError(loaded.text) };
+      }
+      if (fn === null) continue; // does not compile: kubeconform silently tries the next location
+      return { validate: fn, url: loaded.url };
+    }
+    return { missing: true };
+  }
+
+  /** Validates one decoded document value (already split and parsed). */
+  async validateValue(filename: string, value: unknown): Promise<ValidationResult> {
+    const base = { filename, kind: '', name: '', namespace: '', version: '', msg: '' };
+    if (value === null || value === undefined) return { ...base, status: 'empty' };
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      return {
+        ...base,
+        status: 'error',
+        msg: `${UNMARSHAL}error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goTypeName(value)} into Go value of type map[string]interface {}`,
+      };
+    }
+    const m = value as Record<string, unknown>;
+    if (typeof m.kind !== 'string') return { ...base, status: 'error', msg: "error while parsing: missing 'kind' key" };
+    if (typeof m.apiVersion !== 'string') return { ...base, status: 'error', msg: "error while parsing: missing 'apiVersion' key" };
+    const kind = m.kind;
+    const version = m.apiVersion;
+    let name = '';
+    let namespace = '';
+    const md = m.metadata;
+    if (md !== null && typeof md === 'object' && !Array.isArray(md)) {
+      const mm = md as Record<string, unknown>;
+      if (typeof mm.name === 'string') name = mm.name;
+      if (typeof mm.namespace === 'string') namespace = mm.namespace;
+      if (typeof mm.generateName === 'string') name = `${mm.generateName}{{ generateName }}`;
+    }
+    const id = { ...base, kind, name, namespace, version };
+    if (this.skip.has(`${version}/${kind}`) || this.skip.has(kind)) return { ...id, status: 'skipped' };
+    if (this.reject.has(`${version}/${kind}`) || this.reject.has(kind)) {
+      return { ...id, status: 'error', msg: `prohibited resource kind ${kind}` };
+    }
+    let entry = this.schemaFor(kind, version);
+    if (entry instanceof Promise) entry = await entry;
+    if ('error' in entry) return { ...id, status: 'error', msg: entry.error };
+    if ('missing' in entry) {
+      if (this.ignoreMissing) return { ...id, status: 'skipped' };
+      return { ...id, status: 'error', msg: `could not find schema for ${kind}` };
+    }
+    if (entry.validate(value)) return { ...id, status: 'valid' };
+    const failure = describeFailure(entry.validate.errors ?? [], value, entry.url);
+    const r: ValidationResult = { ...id, status: 'invalid', msg: failure.msg };
+    if (failure.validationErrors.length > 0) r.validationErrors = failure.validationErrors;
+    return r;
+  }
+
+  /**
+   * Validates one split document. A `List` expands into its items under the same file name, so
+   * this returns zero or more results.
+   */
+  async validateChunk(filename: string, chunk: Chunk): Promise<ValidationResult[]> {
+    const base = { filename, kind: '', name: '', namespace: '', version: '', msg: '' };
+    if (chunk.byteLength === 0) return [{ ...base, status: 'empty' }];
+    if (chunk.text === undefined) {
+      return [{ ...base, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: invalid leading UTF-8 octet` }];
+    }
+    let parsed;
+    try {
+      parsed = parseYamlDocument(chunk.text);
+    } catch (e) {
+      return [{ ...base, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: ${(e as Error).message}` }];
+    }
+    if (!parsed.ok) return [{ ...base, status: 'error', msg: UNMARSHAL + parsed.error }];
+    const v = parsed.value as Record<string, unknown> | null;
+    if (parsed.unsupported === undefined && isList(v)) {
+      const items = Array.isArray(v.items) ? v.items : [];
+      const out: ValidationResult[] = [];
+      for (const item of items) out.push(await this.validateValue(filename, item));
+      return out;
+    }
+    if (this.strict && parsed.duplicates.length > 0) {
+      return [{ ...base, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: unmarshal errors:\n  ${parsed.duplicates.join('\n  ')}` }];
+    }
+    if (parsed.unsupported !== undefined) return [{ ...base, status: 'error', msg: UNMARSHAL + parsed.unsupported }];
+    return [await this.validateValue(filename, v)];
+  }
+
+  /** All results for one file's bytes, with kubeconform's file rules (empty chunks dropped, placeholder). */
+  async validateFile(filename: string, content: Buffer): Promise<ValidationResult[]> {
+    const out: ValidationResult[] = [];
+    let nRes = 0;
+    for (const chunk of splitChunks(content)) {
+      if (chunk.byteLength === 0) continue;
+      nRes++;
+      for (const r of await this.validateChunk(filename, chunk)) out.push(r);
+    }
+    if (nRes === 0) out.push({ filename, kind: '', name: '', namespace: '', version: '', status: 'empty', msg: '' });
+    return out;
+  }
+
+  /** Standard input: every chunk counts, including zero-length ones. */
+  async validateStream(filename: string, content: Buffer): Promise<ValidationResult[]> {
+    const out: ValidationResult[] = [];
+    for (const chunk of splitChunks(content)) for (const r of await this.validateChunk(filename, chunk)) out.push(r);
+    return out;
+  }
+}
+
+/** kubeconform's List test: kind lowercased is "list", apiVersion present, identity fields decodable. */
+function isList(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const m = v as Record<string, unknown>;
+  if (typeof m.kind !== 'string' || m.kind.toLowerCase() !== 'list') return false;
+  if (typeof m.apiVersion !== 'string' || m.apiVersion === '') return false;
+  return true;
+}
+
+export interface DocumentInput {
+  file: string;
+  content: string | Buffer;
+}
+
+/** Library entry: validates in-memory files with kubeconform semantics. */
+export async function validateDocuments(docs: DocumentInput[], options: ValidatorOptions = {}): Promise<ValidationResult[]> {
+  const v = new Validator(options);
+  const out: ValidationResult[] = [];
+  for (const d of docs) {
+    const buf = typeof d.content === 'string' ? Buffer.from(d.content, 'utf8') : d.content;
+    out.push(...(await v.validateFile(d.file, buf)));
+  }
+  return out;
+}
