@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '@score-nx/engine';
 import { registerGenerate } from './commands/generate';
+import { registerPromote } from './commands/promote';
 import { registerProvisioners } from './commands/provisioners';
 import { registerSchema } from './commands/schema';
 import type { CliIo } from './io';
@@ -17,6 +18,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   registerGenerate(program, io);
   registerProvisioners(program, io);
   registerSchema(program, io);
+  registerPromote(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

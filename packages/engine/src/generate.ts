@@ -52,6 +52,11 @@ export interface GenerateResult {
 export class GenerateCache {
   readonly sources = new Map<string, LibrarySource>();
   readonly libraries = new Map<string, Library>();
+
+  /** Removes temp folders of extracted releases (command provisioners). */
+  dispose(): void {
+    for (const source of this.sources.values()) source.dispose();
+  }
 }
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'ClusterSecretStore', 'PriorityClass', 'IngressClass']);

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { generateService, renderScoreFile, UserError, writeFileAtomic } from '@score-nx/engine';
+import { GenerateCache, generateService, renderScoreFile, UserError, writeFileAtomic } from '@score-nx/engine';
+import type { GenerateResult } from '@score-nx/engine';
 import type { CliIo } from '../io';
 import { logger } from '../io';
 import { findWorkspaceRoot } from '../workspace';
@@ -26,6 +27,7 @@ export function registerGenerate(program: Command, io: CliIo): void {
     .option('-q, --quiet', 'no logs on stderr')
     .action((target: string, flags: GenerateFlags) => {
       const log = logger(io, flags.quiet);
+      applyArgoCdEnvironment(flags, io.env);
       const scoreFile = resolveScoreFile(io.cwd, target);
       let yaml: string;
       if (flags.env === undefined) {
@@ -37,19 +39,41 @@ export function registerGenerate(program: Command, io: CliIo): void {
         log.info(`${display}: ${result.objects.length} objects`);
       } else {
         const workspaceRoot = findWorkspaceRoot(dirname(scoreFile), io.env);
-        const result = generateService({
-          workspaceRoot,
-          serviceDir: dirname(scoreFile),
-          environment: flags.env,
-          ...(flags.pr !== undefined ? { pr: parsePr(flags.pr) } : {}),
-          ...(flags.provisioners !== undefined ? { libraryVersion: flags.provisioners } : {}),
-        });
+        const cache = new GenerateCache();
+        let result: GenerateResult;
+        try {
+          result = generateService({
+            workspaceRoot,
+            serviceDir: dirname(scoreFile),
+            environment: flags.env,
+            cache,
+            ...(flags.pr !== undefined ? { pr: parsePr(flags.pr) } : {}),
+            ...(flags.provisioners !== undefined ? { libraryVersion: flags.provisioners } : {}),
+          });
+        } finally {
+          cache.dispose();
+        }
+        const appNamespace = io.env['ARGOCD_APP_NAMESPACE'];
+        if (appNamespace && appNamespace !== result.namespace) {
+          log.warn(`Argo CD application ${io.env['ARGOCD_APP_NAME'] ?? ''} deploys to namespace '${appNamespace}', but the service renders into '${result.namespace}' (objects keep their own namespace)`);
+        }
         for (const w of result.warnings) log.warn(w);
         yaml = result.yaml;
         log.info(`${result.service} (${result.environment.name}${result.environment.pr !== undefined ? ` #${result.environment.pr}` : ''}, library ${result.libraryVersion}): ${result.objects.length} objects in namespace ${result.namespace}`);
       }
       writeOutput(io, flags.output ?? '-', yaml);
     });
+}
+
+/**
+ * Inside an Argo CD Config Management Plugin, flags are absent and the application's settings arrive as
+ * environment variables: plugin env entries as `ARGOCD_ENV_<NAME>`, plugin parameters as `PARAM_<NAME>`.
+ */
+export function applyArgoCdEnvironment(flags: GenerateFlags, env: Record<string, string | undefined>): void {
+  const pick = (name: string) => env[`ARGOCD_ENV_${name}`] || env[`PARAM_${name}`] || undefined;
+  flags.env ??= pick('ENVIRONMENT');
+  flags.pr ??= pick('PR');
+  flags.provisioners ??= pick('PROVISIONERS');
 }
 
 export function parsePr(value: string): number {

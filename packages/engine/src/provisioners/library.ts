@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -22,6 +22,8 @@ export interface LibrarySource {
   describe(path: string): string;
   /** An on-disk folder for command provisioners (a pinned release is extracted to a temp folder). */
   materialize(): string;
+  /** Removes what materialize() extracted. */
+  dispose(): void;
 }
 
 export const LIBRARY_DIR = 'provisioners';
@@ -129,6 +131,7 @@ export function workspaceLibrary(workspaceRoot: string): LibrarySource {
     read,
     describe: (p) => posix.join(LIBRARY_DIR, p),
     materialize: () => root,
+    dispose: () => undefined,
   };
 }
 
@@ -173,6 +176,10 @@ export function releasedLibrary(workspaceRoot: string, version: string): Library
     read,
     describe: (p) => `${posix.join(LIBRARY_DIR, p)}@${version}`,
     materialize: () => (extracted ??= extractTo(version, files, read)),
+    dispose: () => {
+      if (extracted) rmSync(extracted, { recursive: true, force: true });
+      extracted = undefined;
+    },
   };
 }
 
