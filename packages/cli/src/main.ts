@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '@score-nx/engine';
+import { registerDiff } from './commands/diff';
 import { registerGenerate } from './commands/generate';
 import { registerPromote } from './commands/promote';
 import { registerProvisioners } from './commands/provisioners';
@@ -19,6 +20,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   registerProvisioners(program, io);
   registerSchema(program, io);
   registerPromote(program, io);
+  registerDiff(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
