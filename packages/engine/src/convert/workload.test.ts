@@ -395,6 +395,13 @@ describe('files', () => {
     ]);
   });
 
+  it('keeps UTF-8 with control characters (an icon header) as binaryData', () => {
+    const c = convert(withMain({ files: { '/i.ico': { binaryContent: 'AAABAAEAEBA=' } } }));
+    expect(c.configMaps).toEqual([configMap(cmName('main', '/i.ico'), { binaryData: { file: 'AAABAAEAEBA=' } })]);
+    const text = convert(withMain({ files: { '/t': { source: 't', noExpand: true } } }), { readSource: () => Buffer.from('a\tb\r\nc\n') });
+    expect(text.configMaps).toEqual([configMap(cmName('main', '/t'), { data: { file: 'a\tb\r\nc\n' } })]);
+  });
+
   it('rejects binaryContent that is not base64', () => {
     expect(convertError(withMain({ files: { '/f': { binaryContent: 'not base64!' } } }))).toBe(
       'containers.main.files./f.binaryContent: is not valid standard base64',

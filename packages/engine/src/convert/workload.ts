@@ -374,7 +374,7 @@ function convertFiles(
     }
     const configMapName = `${workloadName}-${containerName}-file-${h}`;
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    const text = typeof content === 'string' ? content : utf8OrUndefined(bytes);
+    const text = typeof content === 'string' ? content : textOrUndefined(bytes);
     configMaps.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -438,6 +438,13 @@ function fileContent(
   }
   if (file.noExpand) return text;
   return substituteAt(text, resolve, [...path, file.content !== undefined ? 'content' : 'source']);
+}
+
+/** Bytes as text when they are UTF-8 without control characters (other than tab and line breaks): data, not binaryData. */
+function textOrUndefined(bytes: Buffer): string | undefined {
+  const text = utf8OrUndefined(bytes);
+  // eslint-disable-next-line no-control-regex
+  return text === undefined || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) ? undefined : text;
 }
 
 function utf8OrUndefined(bytes: Buffer): string | undefined {

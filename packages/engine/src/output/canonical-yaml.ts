@@ -17,7 +17,11 @@ export function stringifyDocument(value: unknown): string {
       if (typeof node.value !== 'string') return;
       // A block literal is always a string, and keeps multi-line content (scripts, config files) readable.
       if (node.value.includes('\n')) node.type = 'BLOCK_LITERAL';
-      else if (isAmbiguous(node.value)) node.type = 'QUOTE_DOUBLE';
+      else if (isAmbiguous(node.value)) {
+        node.type = 'QUOTE_DOUBLE';
+        // YAML 1.1's merge tag claims `<<` and writes it plain, whatever the type: only an explicit tag keeps it a string.
+        if (node.value === '<<') node.tag = 'tag:yaml.org,2002:str';
+      }
     },
   });
   return doc.toString({ lineWidth: 0, indent: 2, indentSeq: true });
