@@ -30,13 +30,14 @@ export function registerGenerate(program: Command, io: CliIo): void {
       applyArgoCdEnvironment(flags, io.env);
       const scoreFile = resolveScoreFile(io.cwd, target);
       let yaml: string;
+      let summary: string;
       if (flags.env === undefined) {
         if (flags.pr !== undefined || flags.provisioners !== undefined) throw new UserError('--pr and --provisioners need --env');
         const display = displayPath(io.cwd, scoreFile);
         const result = renderScoreFile(scoreFile, display);
         for (const change of result.score.upgrades) log.warn(`${display}: ${change}`);
         yaml = result.yaml;
-        log.info(`${display}: ${result.objects.length} objects`);
+        summary = `${display}: ${result.objects.length} objects`;
       } else {
         const workspaceRoot = findWorkspaceRoot(dirname(scoreFile), io.env);
         const cache = new GenerateCache();
@@ -59,9 +60,11 @@ export function registerGenerate(program: Command, io: CliIo): void {
         }
         for (const w of result.warnings) log.warn(w);
         yaml = result.yaml;
-        log.info(`${result.service} (${result.environment.name}${result.environment.pr !== undefined ? ` #${result.environment.pr}` : ''}, library ${result.libraryVersion}): ${result.objects.length} objects in namespace ${result.namespace}`);
+        summary = `${result.service} (${result.environment.name}${result.environment.pr !== undefined ? ` #${result.environment.pr}` : ''}, library ${result.libraryVersion}): ${result.objects.length} objects in namespace ${result.namespace}`;
       }
+      // Written first, so that a failed write is the only thing reported.
       writeOutput(io, flags.output ?? '-', yaml);
+      log.info(summary);
     });
 }
 

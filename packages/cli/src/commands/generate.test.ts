@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { h10, useTempDir } from '../../../engine/src/test-support';
+import { run } from '../main';
+import type { CliIo } from '../io';
+
+const REPO = resolve(__dirname, '../../../..');
+
+/** Runs the CLI with captured streams. */
+async function cli(argv: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    cwd,
+    env: {},
+  };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
+
+const BROKEN = 'apiVersion: score.dev/v1b1\nmetadata:\n  name: broken\ncontainers:\n  main:\n    image: nginx\n    variables:\n      PORT: 8080\n';
+
+/** A temp folder holding `svc/score.yaml` with the given text. */
+function service(text: string): string {
+  const dir = useTempDir();
+  mkdirSync(join(dir, 'svc'));
+  writeFileSync(join(dir, 'svc', 'score.yaml'), text);
+  return dir;
+}
+
+describe('score-nx generate', () => {
+  it('prints the manifests of a service folder on stdout, logs on stderr', async () => {
+    const { code, stdout, stderr } = await cli(['generate', 'services/hello-web'], REPO);
+    expect(code).toBe(0);
+    const docs = parseAllDocuments(stdout);
+    expect(Array.isArray(docs)).toBe(true);
+    const objects = (docs as Array<ReturnType<typeof parseAllDocuments>[number] & { errors: unknown[] }>).map((d) => {
+      expect(d.errors).toEqual([]);
+      return d.toJS() as { kind: string; metadata: { name: string } };
+    });
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      `ConfigMap/hello-web-web-file-${h10('web', '/usr/share/nginx/html/index.html')}`,
+      'Service/hello-web',
+      'Deployment/hello-web',
+    ]);
+    expect(stdout.startsWith('---\n')).toBe(true);
+    expect(stderr).toBe('services/hello-web/score.yaml: 3 objects\n');
+  });
+
+  it('accepts the Score file itself, and is quiet with --quiet', async () => {
+    const folder = await cli(['generate', 'services/hello-web'], REPO);
+    const file = await cli(['generate', '--quiet', 'services/hello-web/score.yaml'], REPO);
+    expect(file).toEqual({ code: 0, stdout: folder.stdout, stderr: '' });
+  });
+
+  it('writes --output atomically, with the bytes it would print', async () => {
+    const dir = useTempDir();
+    const out = join(dir, 'manifests.yaml');
+    const printed = await cli(['generate', 'services/hello-web'], REPO);
+    const written = await cli(['generate', 'services/hello-web', '--output', out], REPO);
+    expect(written).toEqual({ code: 0, stdout: '', stderr: 'services/hello-web/score.yaml: 3 objects\n' });
+    expect(readFileSync(out, 'utf8')).toBe(printed.stdout);
+    expect(readdirSync(dir)).toEqual(['manifests.yaml']);
+  });
+
+  it('resolves a relative --output against the working folder', async () => {
+    const dir = service(BROKEN.replace('8080', '"8080"'));
+    const { code, stdout, stderr } = await cli(['generate', 'svc', '-o', 'out.yaml'], dir);
+    expect([code, stdout, stderr]).toEqual([0, '', 'svc/score.yaml: 1 objects\n']);
+    expect(readFileSync(join(dir, 'out.yaml'), 'utf8')).toContain('value: "8080"\n');
+  });
+
+  it('reports a broken Score file in one placed line, with nothing on stdout and no output file', async () => {
+    const dir = service(BROKEN);
+    const result = await cli(['generate', 'svc', '--output', 'out.yaml'], dir);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'svc/score.yaml:8:7: containers.main.variables.PORT: must be string\n' });
+    expect(existsSync(join(dir, 'out.yaml'))).toBe(false);
+    expect(readdirSync(dir)).toEqual(['svc']);
+  });
+
+  it('reports YAML and conversion errors the same way', async () => {
+    const yamlError = await cli(['generate', 'svc'], service('a: 1\na: 2\n'));
+    expect(yamlError).toEqual({ code: 1, stdout: '', stderr: "svc/score.yaml:2:1: duplicate key 'a': map keys must be unique\n" });
+    const refError = await cli(['generate', 'svc'], service(BROKEN.replace('8080', '${metadata.port}')));
+    expect(refError).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "svc/score.yaml:8:7: containers.main.variables.PORT: invalid ref 'metadata.port': key 'port' not found\n",
+    });
+  });
+
+  it('reports a missing file or folder, and a folder without score.yaml', async () => {
+    const dir = useTempDir();
+    mkdirSync(join(dir, 'empty'));
+    expect(await cli(['generate', 'nope'], dir)).toEqual({ code: 1, stdout: '', stderr: 'nope: no such file or folder\n' });
+    expect(await cli(['generate', 'empty'], dir)).toEqual({ code: 1, stdout: '', stderr: 'empty: the folder has no score.yaml\n' });
+  });
+
+  it('reports an output it cannot write', async () => {
+    const dir = service(BROKEN.replace('8080', '"8080"'));
+    expect(await cli(['generate', 'svc', '-o', 'missing/out.yaml'], dir)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'missing/out.yaml: cannot write the output: ENOENT\n',
+    });
+  });
+
+  it('logs upgrades of deprecated forms as warnings', async () => {
+    const dir = service('apiVersion: score.dev/v1b1\nmetadata:\n  name: old\ncontainers:\n  main:\n    image: nginx\n    files:\n      - target: /etc/a\n        content: x\n');
+    const { code, stderr } = await cli(['generate', 'svc'], dir);
+    expect(code).toBe(0);
+    expect(stderr).toBe('warning: svc/score.yaml: containers.main.files: converted the deprecated list form to a map keyed by target\nsvc/score.yaml: 2 objects\n');
+  });
+
+  it('fails with usage errors from the argument parser', async () => {
+    const { code, stdout, stderr } = await cli(['generate'], REPO);
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr).toBe("error: missing required argument 'service'\n");
+  });
+});
