@@ -204,8 +204,11 @@ export class Validator {
     let nRes = 0;
     for (const chunk of splitChunks(content)) {
       if (chunk.byteLength === 0) continue;
-      nRes++;
-      for (const r of await this.validateChunk(filename, chunk)) out.push(r);
+      // A List with no items yields no resource, so it does not count against the placeholder.
+      for (const r of await this.validateChunk(filename, chunk)) {
+        out.push(r);
+        nRes++;
+      }
     }
     if (nRes === 0) out.push({ filename, kind: '', name: '', namespace: '', version: '', status: 'empty', msg: '' });
     return out;

@@ -122,21 +122,24 @@ function yamlLib(): YamlModule {
 
 type YNode = YamlNode | Pair | null | undefined;
 
-/** go-yaml's phrasing for the parse errors users meet most often. */
-function goYamlMessage(code: string, message: string): string {
+/**
+ * go-yaml's phrasing and line numbering for the parse errors users meet most often. go-yaml prints
+ * the 0-based line of a parser error but the 1-based line of a scanner error.
+ */
+function goYamlError(code: string, message: string, line: number): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const parser = (m: string) => `yaml: line ${Math.max(line - 1, 1)}: ${m}`;
+  const scanner = (m: string) => `yaml: line ${line}: ${m}`;
+  if (/^Flow sequence/.test(first) || (code === 'MISSING_CHAR' && /sequence/.test(first))) return parser("did not find expected ',' or ']'");
+  if (/^Flow mapping/.test(first) || (code === 'MISSING_CHAR' && /map/.test(first))) return parser("did not find expected ',' or '}'");
   switch (code) {
-    case 'MISSING_CHAR':
-      if (/flow sequence/.test(first)) return "did not find expected ',' or ']'";
-      if (/flow map|flow mapping/.test(first)) return "did not find expected ',' or '}'";
-      return first;
     case 'BAD_INDENT':
-      return 'did not find expected key';
+      return parser('did not find expected key');
     case 'MULTILINE_IMPLICIT_KEY':
     case 'BLOCK_AS_IMPLICIT_KEY':
-      return 'mapping values are not allowed in this context';
+      return scanner('mapping values are not allowed in this context');
     default:
-      return first;
+      return scanner(first);
   }
 }
 
@@ -159,8 +162,7 @@ function fullParse(text: string): { value: unknown; duplicates: string[] } | { e
   }
   const err = doc.errors[0];
   if (err !== undefined) {
-    const line = err.linePos?.[0].line ?? 1;
-    return { error: `yaml: line ${line}: ${goYamlMessage(err.code, err.message)}` };
+    return { error: goYamlError(err.code, err.message, err.linePos?.[0].line ?? 1) };
   }
   const duplicates: string[] = [];
   const anchorsInProgress = new Set<unknown>();
