@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '@score-nx/engine';
+import { runImportCrd, runKubeconformCli } from '@score-nx/kubeconform';
 import { registerDiff } from './commands/diff';
 import { registerGenerate } from './commands/generate';
 import { registerPromote } from './commands/promote';
@@ -11,11 +12,22 @@ export type { CliIo } from './io';
 
 /** Runs the CLI and returns the exit code. User errors print one line on stderr and give exit code 1. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
+  // `validate` keeps kubeconform's own single-dash flags (-strict, -schema-location...), which commander would
+  // misread, so it is dispatched before parsing.
+  if (argv[0] === 'validate') {
+    const kubeconformIo = { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, ...(io.stdin ? { stdin: io.stdin as never } : {}) };
+    if (argv[1] === 'import-crd') return runImportCrd(argv.slice(2), kubeconformIo);
+    return runKubeconformCli(argv.slice(1), kubeconformIo);
+  }
   const program = new Command('score-nx')
     .description('Score workloads to Kubernetes manifests, for an Nx workspace')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .addHelpText(
+      'after',
+      '\nValidation (kubeconform command line):\n  score-nx validate [-strict] [-summary] [-kubernetes-version V] [-schema-location L]... [-output text|json|junit|tap|pretty] <files|dirs|->\n  score-nx validate import-crd <crd.yaml...> --out <dir>\n',
+    );
   registerGenerate(program, io);
   registerProvisioners(program, io);
   registerSchema(program, io);
