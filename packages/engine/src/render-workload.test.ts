@@ -152,6 +152,15 @@ describe('YAML 1.1 safety', () => {
   });
 });
 
+/** A Score file `tiny` in a temp folder, whose container `main` has these (indented) lines. */
+function tinyScore(mainLines: string): string {
+  const file = join(useTempDir(), 'score.yaml');
+  writeFileSync(file, `apiVersion: score.dev/v1b1\nmetadata:\n  name: tiny\ncontainers:\n  main:\n${mainLines}`);
+  return file;
+}
+
+const renderError = (file: string) => thrown(() => renderScoreFile(file, 's.yaml'), DocumentError).message;
+
 describe('renderScoreFile', () => {
   it('refuses resources, which need provisioners', () => {
     expect(thrown(() => renderScoreFile(SCORE, 'every-field/score.yaml'), DocumentError).message).toBe(
@@ -160,9 +169,7 @@ describe('renderScoreFile', () => {
   });
 
   it('renders a resource-free workload with the instance suffix of its environment', () => {
-    const dir = useTempDir();
-    const file = join(dir, 'score.yaml');
-    writeFileSync(file, 'apiVersion: score.dev/v1b1\nmetadata:\n  name: tiny\ncontainers:\n  main:\n    image: "."\n');
+    const file = tinyScore('    image: "."\n');
     const { objects, yaml, score } = renderScoreFile(file, 'tiny/score.yaml', { images: { main: 'nginx:1' }, environment: 'prod' });
     const instance = `tiny-${h10('tiny', 'prod')}`;
     expect(score.file).toBe('tiny/score.yaml');
@@ -203,33 +210,23 @@ describe('renderScoreFile', () => {
 
   it('defaults the environment to `default`', () => {
     expect(instanceSuffix('hello-web', 'default')).toBe(`-${h10('hello-web', 'default')}`);
-    const dir = useTempDir();
-    const file = join(dir, 'score.yaml');
-    writeFileSync(file, 'apiVersion: score.dev/v1b1\nmetadata:\n  name: tiny\ncontainers:\n  main:\n    image: nginx\n');
-    expect(renderScoreFile(file, 's').yaml).toContain(`app.kubernetes.io/instance: tiny-${h10('tiny', 'default')}\n`);
+    expect(renderScoreFile(tinyScore('    image: nginx\n'), 's').yaml).toContain(`app.kubernetes.io/instance: tiny-${h10('tiny', 'default')}\n`);
   });
 
   it('places image and conversion errors in the file', () => {
-    const dir = useTempDir();
-    const file = join(dir, 'score.yaml');
-    writeFileSync(file, 'apiVersion: score.dev/v1b1\nmetadata:\n  name: tiny\ncontainers:\n  main:\n    image: "."\n');
-    expect(thrown(() => renderScoreFile(file, 's.yaml'), DocumentError).message).toBe(
+    expect(renderError(tinyScore('    image: "."\n'))).toBe(
       "s.yaml:6:5: containers.main.image: container 'main' has image '.' and no image is configured for it",
     );
-    writeFileSync(file, 'apiVersion: score.dev/v1b1\nmetadata:\n  name: tiny\ncontainers:\n  main:\n    image: x\n    variables:\n      X: ${metadata.nope}\n');
-    expect(thrown(() => renderScoreFile(file, 's.yaml'), DocumentError).message).toBe(
+    expect(renderError(tinyScore('    image: x\n    variables:\n      X: ${metadata.nope}\n'))).toBe(
       "s.yaml:8:7: containers.main.variables.X: invalid ref 'metadata.nope': key 'nope' not found",
     );
-    writeFileSync(file, 'apiVersion: score.dev/v1b1\nmetadata:\n  name: tiny\ncontainers:\n  main:\n    image: x\n    files:\n      /etc/x:\n        source: ../../etc/passwd\n');
-    expect(thrown(() => renderScoreFile(file, 's.yaml'), DocumentError).message).toBe(
+    expect(renderError(tinyScore('    image: x\n    files:\n      /etc/x:\n        source: ../../etc/passwd\n'))).toBe(
       "s.yaml:9:9: containers.main.files./etc/x.source: source '../../etc/passwd' leaves the service folder",
     );
   });
 
   it('exposes extra metadata under the workload own', () => {
-    const dir = useTempDir();
-    const file = join(dir, 'score.yaml');
-    writeFileSync(file, 'apiVersion: score.dev/v1b1\nmetadata:\n  name: tiny\ncontainers:\n  main:\n    image: x\n    variables:\n      R: ${metadata.region}-${metadata.name}\n');
+    const file = tinyScore('    image: x\n    variables:\n      R: ${metadata.region}-${metadata.name}\n');
     expect(renderScoreFile(file, 's', { metadata: { region: 'eu-west-1', name: 'ignored' } }).yaml).toContain('value: eu-west-1-tiny\n');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DocumentError } from '../errors';
+import { thrown } from '../test-support';
 import { assertNoSecretRefs, containsSecretRef, decodeSecretRefs, encodeSecretRef, secretRefEnvName } from './secrets';
 
 describe('secretRefEnvName (FNV-1 128, §2.4 test vectors)', () => {
@@ -66,14 +67,8 @@ describe('assertNoSecretRefs', () => {
   });
 
   it('names the path of a leftover marker', () => {
-    let err: unknown;
-    try {
-      assertNoSecretRefs({ spec: { list: ['ok', { v: `a${encodeSecretRef('s', 'k')}` }] } }, ['manifests', 0], 'a manifest');
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(DocumentError);
-    expect((err as DocumentError).message).toBe(
+    const value = { spec: { list: ['ok', { v: `a${encodeSecretRef('s', 'k')}` }] } };
+    expect(thrown(() => assertNoSecretRefs(value, ['manifests', 0], 'a manifest'), DocumentError).message).toBe(
       'manifests[0].spec.list[1].v: a manifest contains a secret reference where only plain text is allowed',
     );
   });

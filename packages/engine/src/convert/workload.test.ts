@@ -44,7 +44,7 @@ const convertError = (w: ScoreWorkload, options: Partial<ConvertOptions> = {}) =
 const containerOf = (c: ConvertedWorkload, index = 0) =>
   (c.podTemplate.spec['containers'] as Record<string, unknown>[])[index]!;
 
-const deployment = (podSpec: Record<string, unknown>, podAnnotations = TOP_ANNOTATIONS): K8sObject => ({
+const deployment = (podSpec: Record<string, unknown>, podAnnotations: Record<string, string> = TOP_ANNOTATIONS): K8sObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: meta('example'),
