@@ -17,4 +17,8 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'tools/**', '**/bin/**', '**/*.mjs', '**/*.cjs', '**/*.js'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+  },
 );

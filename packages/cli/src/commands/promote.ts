@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { isMap, isScalar, parseDocument } from 'yaml';
-import type { Document, YAMLMap } from 'yaml';
+import type { YAMLMap } from 'yaml';
 import { loadEnvironments, loadScoreFile, SERVICE_CONFIG_FILE, UserError, writeFileAtomic } from '@score-nx/engine';
 import type { CliIo } from '../io';
 import { findService } from '../services';
@@ -82,14 +82,35 @@ export function promote(root: string, serviceDir: string, flags: PromoteFlags): 
     if (!containers.includes(w.container)) throw new UserError(`unknown container '${w.container}' (containers: ${containers.join(', ')})`);
   }
   const changes: ImageChange[] = [];
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  let structural = false;
   for (const { container, image } of wanted.sort((a, b) => (a.container < b.container ? -1 : 1))) {
-    const current = doc.getIn(['environments', target, 'images', container]);
+    const path = ['environments', target, 'images', container];
+    const node = doc.getIn(path, true);
+    const current = isScalar(node) ? node.value : undefined;
     if (current === image) continue;
-    setKeepingStyle(doc, ['environments', target, 'images', container], image);
+    if (isScalar(node) && node.range) {
+      // Replace just the value's characters: comments, spacing and every other line stay byte for byte.
+      edits.push({ start: node.range[0], end: node.range[1], text: scalarText(image, node.type) });
+    } else {
+      doc.setIn(path, image);
+      structural = true;
+    }
     changes.push({ environment: target, container, from: typeof current === 'string' ? current : undefined, to: image });
   }
-  if (changes.length > 0 && !flags.dryRun) writeFileAtomic(configPath, doc.toString());
+  if (changes.length > 0 && !flags.dryRun) {
+    let out = text;
+    if (structural) out = doc.toString();
+    else for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+    writeFileAtomic(configPath, out);
+  }
   return changes;
+}
+
+function scalarText(value: string, style: string | undefined): string {
+  if (style === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+  if (style === 'QUOTE_DOUBLE') return JSON.stringify(value);
+  return value;
 }
 
 function parseImageSpec(spec: string, containers: string[]): { container: string; image: string } {
@@ -103,11 +124,4 @@ function parseImageSpec(spec: string, containers: string[]): { container: string
 function validImage(ref: string): string {
   if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(ref) || ref.includes('..')) throw new UserError(`'${ref}' is not an image reference`);
   return ref;
-}
-
-/** Sets a scalar, keeping the node (and so its comments and quoting style) when it exists. */
-function setKeepingStyle(doc: Document, path: string[], value: string): void {
-  const node = doc.getIn(path, true);
-  if (isScalar(node)) node.value = value;
-  else doc.setIn(path, value);
 }

@@ -91,6 +91,13 @@ describe('upgradeDeprecatedForms', () => {
     const dup = thrown(() => upgradeDeprecatedForms({ containers: { main: { volumes: [{ target: '/d', source: 'a' }, { target: '/d', source: 'b' }] } } }), DocumentError);
     expect(dup.message).toBe("containers.main.volumes[1].target: duplicate target '/d'");
   });
+
+  it('places upgrade errors in the file', () => {
+    const text = 'apiVersion: score.dev/v1b1\nmetadata:\n  name: demo\ncontainers:\n  main:\n    image: nginx\n    files:\n      - target: /a\n        content: x\n      - source: y\n';
+    expect(() => parseScore(text, '/abs/score.yaml', 'score.yaml')).toThrow(
+      "score.yaml:10:9: containers.main.files[1]: the deprecated list form of 'files' needs a string 'target' in every entry",
+    );
+  });
 });
 
 describe('loadScoreFile', () => {

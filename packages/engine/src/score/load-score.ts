@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors';
+import { DocumentError, UserError } from '../errors';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
 import { createScoreValidator } from './score-schema';
@@ -36,7 +36,13 @@ export function loadScoreFile(absolutePath: string, displayName: string, validat
 export function parseScore(text: string, absolutePath: string, displayName: string, validate?: WorkloadValidator): LoadedScore {
   const source = parseYamlMapping(displayName, text, 'Score file');
   const data = structuredClone(source.data);
-  const upgrades = upgradeDeprecatedForms(data);
+  let upgrades: string[];
+  try {
+    upgrades = upgradeDeprecatedForms(data);
+  } catch (err) {
+    if (err instanceof DocumentError) throw err.inFile(displayName, source.locate);
+    throw err;
+  }
   const check = validate ?? (baseValidator ??= createScoreValidator());
   const errors = check(data);
   if (errors.length > 0) {
