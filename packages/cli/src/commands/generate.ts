@@ -77,6 +77,9 @@ export function applyArgoCdEnvironment(flags: GenerateFlags, env: Record<string,
   flags.env ??= pick('ENVIRONMENT');
   flags.pr ??= pick('PR');
   flags.provisioners ??= pick('PROVISIONERS');
+  if (env['ARGOCD_APP_NAME'] && flags.env === undefined) {
+    throw new UserError(`Argo CD application '${env['ARGOCD_APP_NAME']}': set the plugin parameter 'environment' (or the plugin env ENVIRONMENT)`);
+  }
 }
 
 export function parsePr(value: string): number {
