@@ -76,7 +76,7 @@ export function expectServicesMatchPods(objects: readonly K8sObject[], workload:
   }
 }
 
-/** Kubernetes name and label rules: names are DNS labels of 63 characters at most, label values 63 at most. */
+/** Kubernetes name and label rules: names are DNS labels of 63 characters at most (ConfigMaps 253), label values 63 at most. */
 export function expectValidNames(objects: readonly K8sObject[], options: { exceptLabels?: string[] } = {}): void {
   const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
   const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -90,7 +90,8 @@ export function expectValidNames(objects: readonly K8sObject[], options: { excep
   };
   for (const o of objects) {
     const where = `${o.kind}/${o.metadata.name}`;
-    expect(o.metadata.name.length, where).toBeLessThanOrEqual(63);
+    // ConfigMap names are DNS subdomains (253): the engine's files ConfigMaps use that room
+    expect(o.metadata.name.length, where).toBeLessThanOrEqual(o.kind === 'ConfigMap' ? 253 : 63);
     expect(o.metadata.name, where).toMatch(label);
     if (o.kind === 'Service') expect(o.metadata.name, where).toMatch(/^[a-z]/);
     checkLabels(where, o.metadata.labels);
@@ -113,4 +114,12 @@ export async function expectSchemaValid(result: GenerateResult): Promise<void> {
   const problems = results.filter((r) => r.status !== 'valid').map((r) => `${r.kind}/${r.name}: ${r.status} ${r.msg}`);
   expect(problems).toEqual([]);
   expect(results.length).toBe(result.objects.length);
+}
+
+/** `line:col` of the first `"key"` in a JSON Score file, as the engine reports positions. */
+export function positionOf(text: string, key: string): string {
+  const index = text.indexOf(`"${key}"`);
+  if (index < 0) throw new Error(`no key ${key}`);
+  const before = text.slice(0, index).split('\n');
+  return `${before.length}:${before[before.length - 1]!.length + 1}`;
 }
