@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findObject, renderRepoService, WORKSPACE_ROOT } from '../test-support/render';
+import { parse } from 'yaml';
+import { findObject, renderRepoService, tempService, WORKSPACE_ROOT } from '../test-support/render';
 import { at, expectSchemaValid, expectServicesMatchPods, expectValidNames, kinds, render, renderError, score, WEB } from './test-helpers';
 
 const typical = score({
@@ -133,6 +134,26 @@ describe('blue-green', () => {
 // services/my-service also needs part B's provisioners (basic, monitoring); the test runs once they exist.
 const partB = ['basic', 'monitoring'].every((folder) => existsSync(join(WORKSPACE_ROOT, 'provisioners', folder, 'provisioner.yaml')));
 describe('services/my-service', () => {
+  it('renders with the provisioners of this change (part B resources left out) for dev, staging and prod, valid against the schemas', async () => {
+    const dir = join(WORKSPACE_ROOT, 'services', 'my-service');
+    const doc = parse(readFileSync(join(dir, 'score.yaml'), 'utf8')) as { resources: Record<string, { type: string }> };
+    for (const [name, r] of Object.entries(doc.resources)) if (r.type === 'basic' || r.type === 'monitoring') delete doc.resources[name];
+    const service = tempService(JSON.stringify(doc), readFileSync(join(dir, 'service-config.yaml'), 'utf8'));
+    try {
+      for (const env of ['dev', 'staging', 'prod']) {
+        const result = service.render(env);
+        const rollout = findObject(result.objects, 'Rollout', 'my-service');
+        expect(at(rollout, 'spec', 'replicas')).toBeUndefined();
+        expect(at(rollout, 'spec', 'template', 'spec', 'serviceAccountName')).toBe('my-service');
+        expect(at(rollout, 'spec', 'template', 'spec', 'containers', 0, 'envFrom')).toEqual([{ secretRef: { name: 'my-service-app-secrets' } }, { configMapRef: { name: 'my-service-config' } }]);
+        expectServicesMatchPods(result.objects, rollout);
+        await expectSchemaValid(result);
+      }
+    } finally {
+      service.cleanup();
+    }
+  });
+
   it.skipIf(!partB)('renders for dev, staging and prod, every object valid against the strict schemas', async () => {
     for (const env of ['dev', 'staging', 'prod']) {
       const result = renderRepoService('my-service', env);
