@@ -219,7 +219,9 @@ function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinit
   const display = source.describe(file);
   const doc = parseYamlMapping(display, source.read(file).toString('utf8'), 'provisioner definition');
   if (!validateDefinition(doc.data)) {
-    const e = validateDefinition.errors![0]!;
+    // A failed oneOf lists its branches' errors first ("missing required field 'templates'"): report the choice.
+    const errors = validateDefinition.errors!;
+    const e = errors.find((x) => x.keyword === 'oneOf' && x.instancePath === '') ?? errors[0]!;
     throw doc.error(pointerToPath(e.instancePath), ajvMessage(e));
   }
   const data = doc.data as Omit<ProvisionerDefinition, 'folder' | 'templateSources' | 'definitionFile' | 'source' | 'ownsWorkload' | 'params' | 'outputs'> & {
@@ -238,6 +240,8 @@ function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinit
     if (f.startsWith(`${folder}/`) && f.endsWith('.njk') && !f.slice(folder.length + 1).includes('/')) {
       templateSources.set(f.slice(folder.length + 1), source.read(f).toString('utf8'));
     }
+    // Snippets every provisioner of the library may include (`{% include "_shared/namespace.yaml.njk" %}`).
+    if (/^_shared\/[^/]+\.njk$/.test(f)) templateSources.set(f, source.read(f).toString('utf8'));
   }
   for (const [role, name] of Object.entries(data.templates ?? {})) {
     if (!templateSources.has(name)) throw doc.error(['templates', role], `template '${name}' does not exist in ${source.describe(folder)}`);
