@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { renderManifests } from './assemble';
 import type { SourcedObject } from './assemble';
 import { assertNoSecretRefs } from './convert/secrets';
-import { convertWorkload, MANAGED_BY } from './convert/workload';
+import { convertWorkload, instanceLabel, MANAGED_BY } from './convert/workload';
 import type { K8sObject } from './convert/workload';
 import { DocumentError, UserError } from './errors';
 import { applyImages, instanceSuffix } from './render-workload';
@@ -130,7 +130,8 @@ function render(
   const nsSource = metadata[env.namespace.fromMetadata];
   const namespace = dnsLabel([`${typeof nsSource === 'string' && nsSource !== '' ? nsSource : name}${env.namespace.suffix}`]);
   const suffix = instanceSuffix(name, env.pr !== undefined ? `${env.name}-pr-${env.pr}` : env.name);
-  const labels = standardLabels(name, suffix, library, metadata);
+  const instance = instanceLabel(name, suffix);
+  const labels = standardLabels(name, instance, library, metadata);
   const inputs = new Set<string>([score.file, `environments/${env.name}.yaml`]);
   if (config) inputs.add(config.file);
   if (version !== 'workspace') inputs.add(RELEASES_FILE);
@@ -145,8 +146,8 @@ function render(
     annotations: workload.metadata.annotations ?? {},
     containers: workload.containers,
     ports,
-    instance: `${name}${suffix}`,
-    selector: { 'app.kubernetes.io/instance': `${name}${suffix}` },
+    instance,
+    selector: { 'app.kubernetes.io/instance': instance },
   };
   const base = { workload: workloadContext, environment, namespace, labels };
 
@@ -244,9 +245,9 @@ function applyImagesFromConfig(score: LoadedScore, images: Record<string, string
 }
 
 /** Labels every object carries: app.kubernetes.io/* and the platform's team/system labels from workload metadata. */
-function standardLabels(name: string, suffix: string, library: Library, metadata: Record<string, unknown>): Record<string, string> {
+function standardLabels(name: string, instance: string, library: Library, metadata: Record<string, unknown>): Record<string, string> {
   const labels: Record<string, string> = {
-    'app.kubernetes.io/instance': `${name}${suffix}`,
+    'app.kubernetes.io/instance': instance,
     'app.kubernetes.io/managed-by': MANAGED_BY,
     'app.kubernetes.io/name': name,
   };
@@ -263,8 +264,14 @@ function labelValue(value: string): string {
   return cleaned;
 }
 
+/**
+ * Namespaced objects get the render's namespace when they have none, and the standard labels under their own.
+ * Cluster-scoped objects (a Namespace several services share) keep exactly the labels their template gives, so
+ * that every service emits the same object.
+ */
 function withDefaults(object: K8sObject, namespace: string, labels: Record<string, string>): K8sObject {
+  if (CLUSTER_SCOPED.has(object.kind)) return object;
   const metadata = { ...object.metadata, labels: { ...labels, ...(object.metadata.labels ?? {}) } };
-  if (!CLUSTER_SCOPED.has(object.kind) && metadata.namespace === undefined) metadata.namespace = namespace;
+  if (metadata.namespace === undefined) metadata.namespace = namespace;
   return { ...object, metadata };
 }

@@ -23,6 +23,14 @@ const KIND_ANNOTATION = 'k8s.score.dev/kind';
 const SERVICE_NAME_ANNOTATION = 'k8s.score.dev/service-name';
 export const MANAGED_BY = 'score-nx';
 
+/**
+ * The `app.kubernetes.io/instance` value: the workload name and the instance suffix, with the name cut so the
+ * value stays a valid label value (63 characters). The suffix hashes the full name, so cut names stay distinct.
+ */
+export function instanceLabel(name: string, suffix: string): string {
+  return `${name.slice(0, 63 - suffix.length).replace(/[-_.]+$/, '')}${suffix}`;
+}
+
 /** A resource of the workload as the conversion sees it: its unique id and the outputs its provisioner returned. */
 export interface ProvisionedResource {
   uid: string;
@@ -67,7 +75,7 @@ export function convertWorkload(workload: ScoreWorkload, options: ConvertOptions
       `unsupported workload kind '${kind}': use Deployment or StatefulSet`,
     );
   }
-  const instance = `${name}${options.instanceSuffix}`;
+  const instance = instanceLabel(name, options.instanceSuffix);
   const labels = {
     'app.kubernetes.io/instance': instance,
     'app.kubernetes.io/managed-by': MANAGED_BY,

@@ -102,6 +102,10 @@ export function createTemplateEnvironment(templates: ReadonlyMap<string, string>
   env.addGlobal('dnsLabel', (...parts: unknown[]) => dnsLabel(parts.map(String)));
   env.addGlobal('dnsLabelMax', (max: number, ...parts: unknown[]) => dnsLabel(parts.map(String), max));
   env.addGlobal('dnsSubdomain', (...parts: unknown[]) => dnsSubdomain(parts.map(String)));
+  // Lets a template refuse input its params schema cannot express (e.g. maxReplicas below minReplicas).
+  env.addGlobal('fail', (message: unknown) => {
+    throw new Error(String(message));
+  });
   env.addGlobal('encodeSecretRef', (name: string, key: string) => encodeSecretRef(name, key));
   env.addGlobal('merge', (...maps: Array<Record<string, unknown> | undefined>) => Object.assign({}, ...maps.filter(Boolean)));
   env.addFilter('merge', (base: Record<string, unknown>, ...maps: Array<Record<string, unknown> | undefined>) => Object.assign({}, base, ...maps.filter(Boolean)));
