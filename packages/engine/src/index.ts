@@ -19,7 +19,7 @@ export { generateService, GenerateCache, loadLibraryVersion } from './generate';
 export type { GenerateRequest, GenerateResult } from './generate';
 export { loadEnvironments, resolveEnvironment, loadServiceConfig, libraryVersionFor, ENVIRONMENTS_DIR, SERVICE_CONFIG_FILE } from './provisioners/environments';
 export type { EnvironmentDefinition, ResolvedEnvironment, ServiceConfig } from './provisioners/environments';
-export { loadLibrary, workspaceLibrary, releasedLibrary, matchProvisioner, LIBRARY_DIR } from './provisioners/library';
+export { loadLibrary, workspaceLibrary, releasedLibrary, matchProvisioner, isLibraryFile, LIBRARY_DIR } from './provisioners/library';
 export type { Library, LibrarySource, ProvisionerDefinition } from './provisioners/library';
 export { readReleases, cutRelease, RELEASES_FILE } from './provisioners/releases';
 export type { Release } from './provisioners/releases';

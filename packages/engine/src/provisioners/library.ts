@@ -28,6 +28,16 @@ export interface LibrarySource {
 
 export const LIBRARY_DIR = 'provisioners';
 
+/**
+ * Files of the library folder that are not part of the library: tests, golden files, test helpers and docs.
+ * Editing them must not change the library's content hash (and so must not invalidate any render).
+ */
+const NOT_LIBRARY = /(^|\/)(node_modules|__golden__|__snapshots__|test-support)(\/|$)|\.ts$|\.md$/;
+
+export function isLibraryFile(path: string): boolean {
+  return !NOT_LIBRARY.test(path);
+}
+
 export interface ProvisionerDefinition {
   /** Folder name inside the library. */
   folder: string;
@@ -118,16 +128,16 @@ export function workspaceLibrary(workspaceRoot: string): LibrarySource {
   } catch (err) {
     throw new UserError(`${LIBRARY_DIR}: cannot read the provisioner library: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  files.sort();
+  const libraryFiles = files.filter(isLibraryFile).sort();
   let hash: string | undefined;
   const read = (p: string) => readFileSync(join(root, p));
   return {
     version: 'workspace',
     get contentHash() {
-      hash ??= sha256Hex(files.map((f) => `${f}\0${sha256Hex(read(f))}\n`).join(''));
+      hash ??= sha256Hex(libraryFiles.map((f) => `${f}\0${sha256Hex(read(f))}\n`).join(''));
       return hash;
     },
-    files,
+    files: libraryFiles,
     read,
     describe: (p) => posix.join(LIBRARY_DIR, p),
     materialize: () => root,
@@ -154,7 +164,7 @@ export function releasedLibrary(workspaceRoot: string, version: string): Library
   const blobs = new Map<string, string>();
   for (const line of listing.split('\0')) {
     const m = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(line);
-    if (m) blobs.set(m[2]!, m[1]!);
+    if (m && isLibraryFile(m[2]!)) blobs.set(m[2]!, m[1]!);
   }
   const files = [...blobs.keys()].sort();
   const cache = new Map<string, Buffer>();
