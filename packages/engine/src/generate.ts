@@ -6,6 +6,7 @@ import { assertNoSecretRefs } from './convert/secrets';
 import { convertWorkload, instanceLabel, MANAGED_BY } from './convert/workload';
 import type { K8sObject } from './convert/workload';
 import { DocumentError, UserError } from './errors';
+import { sortKeys } from './output/canonical-yaml';
 import { applyImages, instanceSuffix } from './render-workload';
 import { loadScoreFile } from './score/load-score';
 import type { LoadedScore } from './score/load-score';
@@ -155,12 +156,14 @@ function render(
   const declared = workload.resources ?? {};
   const states = new Map<string, ProvisionedResourceState>();
   const byUid = new Map<string, ProvisionedResourceState>();
+  // The declared params (before substitution and defaults) of each uid's first declaration, key order aside.
+  const declaredParams = new Map<string, string>();
   for (const resName of provisioningOrder(declared)) {
     const decl = declared[resName]!;
     const uid = resourceUid(name, resName, decl);
     const shared = byUid.get(uid);
     if (shared) {
-      if (JSON.stringify(shared.params) !== JSON.stringify(decl.params ?? {}) && decl.params !== undefined) {
+      if (decl.params !== undefined && declaredParams.get(uid) !== JSON.stringify(sortKeys(decl.params))) {
         throw new DocumentError(['resources', resName, 'params'], `resource '${uid}' is declared twice (as '${shared.name}' and '${resName}') with different params`);
       }
       states.set(resName, shared);
@@ -169,6 +172,7 @@ function render(
     const state = provisionResource(library, resName, decl, uid, metadata, states, base);
     states.set(resName, state);
     byUid.set(uid, state);
+    declaredParams.set(uid, JSON.stringify(sortKeys(decl.params ?? {})));
   }
   const unique = [...byUid.values()];
   const owners = unique.filter((s) => s.provisioner.ownsWorkload);

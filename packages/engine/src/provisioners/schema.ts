@@ -1,3 +1,4 @@
+import { findRefs } from '../score/placeholders';
 import { createValidatorFor, scoreSchema } from '../score/score-schema';
 import type { ScoreSchemaError } from '../score/score-schema';
 import type { Library } from './library';
@@ -42,8 +43,24 @@ export function extendedValidator(library: Library): (doc: unknown) => ScoreSche
   const key = `${library.source.version}:${library.source.contentHash}`;
   let v = validators.get(key);
   if (!v) {
-    v = createValidatorFor(extendedScoreSchema(library));
+    const validate = createValidatorFor(extendedScoreSchema(library));
+    // Params are validated again after placeholder substitution (runtime.ts): a constraint that fails on a string
+    // holding a placeholder (`host: ${metadata.domain}` against a pattern) is left to that check.
+    v = (doc) => validate(doc).filter((e) => !(e.path[0] === 'resources' && e.path[2] === 'params' && holdsPlaceholder(valueAt(doc, e.path))));
     validators.set(key, v);
   }
   return v;
+}
+
+function valueAt(doc: unknown, path: ReadonlyArray<string | number>): unknown {
+  let value = doc;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+function holdsPlaceholder(value: unknown): boolean {
+  return typeof value === 'string' && findRefs(value).length > 0;
 }
