@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { logger } from '@nx/devkit';
+import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
+import { GenerateCache, generateService, loadServiceConfig, SERVICE_CONFIG_FILE, writeFileAtomic } from '@score-nx/engine';
+import { ALL_ENVIRONMENTS, MANIFESTS_FILE, outputDir } from '../../paths';
+import { generatorFingerprint } from '../../plugin/fingerprint';
+import { WorkspaceState } from '../../workspace-state';
+import { checkConfiguration, describeError, streamBatch, projectRoot } from '../shared';
+import type { BatchExecutorTaskResult, TaskOutcome, TaskRef } from '../shared';
+import type { GenerateExecutorOptions } from './schema';
+
+/** Shared by the tasks of one process: loaded environments and libraries. */
+export interface GenerateSession {
+  root: string;
+  cache: GenerateCache;
+  state: WorkspaceState;
+}
+
+export function newSession(root: string): GenerateSession {
+  return { root, cache: new GenerateCache(), state: new WorkspaceState(root) };
+}
+
+/** Renders the environments of one task and writes `<outputRoot>/<env>/<service>/manifests.yaml`. */
+export function runGenerate(options: GenerateExecutorOptions, task: TaskRef, context: ExecutorContext, session: GenerateSession): TaskOutcome {
+  const lines: string[] = [];
+  const fail = (message: string): TaskOutcome => ({ success: false, lines: [...lines, message] });
+  const configError = checkConfiguration(context, task);
+  if (configError) return fail(configError);
+  try {
+    const { root, state } = session;
+    const service = task.project;
+    const serviceRoot = projectRoot(context, service);
+    const outputRoot = options.outputRoot ?? 'dist/manifests';
+    const envs = state.environments();
+    const environment = options.environment ?? ALL_ENVIRONMENTS;
+    const deployed = options.environments;
+    if (environment !== ALL_ENVIRONMENTS) {
+      const env = envs.get(environment);
+      if (!env) return fail(`${service}:${task.target}: unknown environment '${environment}' (environments/ defines: ${[...envs.keys()].join(', ') || 'none'})`);
+      if (env.preview && !options.preview) return fail(`${service}:${task.target}: '${environment}' is a preview environment: render it with the preview target and --pr=<number>`);
+      if (!env.preview && options.preview) return fail(`${service}:${task.target}: '${environment}' is not a preview environment`);
+      if (env.preview && options.pr === undefined) return fail(`${service}:${task.target}: a preview render needs the pull request number: --pr=<number>`);
+    } else if (options.pr !== undefined) {
+      return fail(`${service}:${task.target}: --pr applies to one preview environment, not to every environment`);
+    }
+    if (options.generator !== undefined && options.generator !== generatorFingerprint()) {
+      return fail(`${service}:${task.target}: the engine changed after Nx computed the project graph (its fingerprint is in the task hash); run the command again, or 'nx reset' first`);
+    }
+
+    // Clean exactly the task's outputs first, so that a stale render never ends up in the cache.
+    const renders = environment === ALL_ENVIRONMENTS ? (deployed ?? []) : deployed === undefined || deployed.includes(environment) ? [environment] : [];
+    if (environment === ALL_ENVIRONMENTS) {
+      const base = join(root, outputRoot);
+      if (existsSync(base)) {
+        for (const entry of readdirSync(base, { withFileTypes: true })) {
+          if (entry.isDirectory() && !envs.get(entry.name)?.preview) rmSync(join(base, entry.name, service), { recursive: true, force: true });
+        }
+      }
+    } else {
+      rmSync(join(root, outputDir(outputRoot, environment, service, options.pr)), { recursive: true, force: true });
+    }
+    if (renders.length === 0) {
+      lines.push(`${service} does not deploy to ${environment === ALL_ENVIRONMENTS ? 'any environment' : environment} (${SERVICE_CONFIG_FILE}): nothing to render`);
+      return { success: true, lines };
+    }
+
+    const config = loadServiceConfig(join(root, serviceRoot), serviceRoot === '.' ? '' : serviceRoot);
+    for (const envName of renders) {
+      const expected = options.fingerprints?.[envName];
+      const actual = state.fingerprint(envName, config);
+      if (expected === undefined) return fail(`${service}:${task.target}: no fingerprint for environment '${envName}' in the options (run a configuration of the target, e.g. ${service}:${task.target}:${envName})`);
+      if (expected !== actual) {
+        return fail(`${service}:${task.target}: the files of environment '${envName}' (definition, provisioner library) changed after Nx computed the project graph; run the command again, or 'nx reset' first`);
+      }
+      const result = generateService({
+        workspaceRoot: root,
+        serviceDir: serviceRoot,
+        environment: envName,
+        ...(options.pr !== undefined ? { pr: options.pr } : {}),
+        cache: session.cache,
+      });
+      for (const w of result.warnings) lines.push(`warning: ${w}`);
+      const dir = outputDir(outputRoot, envName, service, options.pr);
+      mkdirSync(join(root, dir), { recursive: true });
+      writeFileAtomic(join(root, dir, MANIFESTS_FILE), result.yaml);
+      lines.push(
+        `${service} (${envName}${options.pr !== undefined ? ` #${options.pr}` : ''}, provisioners ${result.libraryVersion}): ${result.objects.length} objects in namespace ${result.namespace} -> ${dir}/${MANIFESTS_FILE}`,
+      );
+    }
+    return { success: true, lines };
+  } catch (err) {
+    return fail(describeError(err));
+  }
+}
+
+const generateExecutor: PromiseExecutor<GenerateExecutorOptions> = async (options, context) => {
+  const task: TaskRef = { project: context.projectName!, target: context.targetName!, configuration: context.configurationName };
+  const outcome = runGenerate(options, task, context, newSession(context.root));
+  for (const line of outcome.lines) (outcome.success ? logger.info : logger.error)(line);
+  return { success: outcome.success };
+};
+
+export default generateExecutor;
+
+/**
+ * Batch mode (`NX_BATCH_MODE=true` or `--batch`): every generate task of the run in one process, sharing one
+ * GenerateCache, so libraries and environments are loaded once instead of once per task.
+ */
+export function generateBatch(
+  taskGraph: TaskGraph,
+  inputs: Record<string, GenerateExecutorOptions>,
+  _overrides: GenerateExecutorOptions,
+  context: ExecutorContext,
+): AsyncIterableIterator<BatchExecutorTaskResult> {
+  const session = newSession(context.root);
+  return streamBatch(taskGraph, inputs, (options, ref) => runGenerate(options, ref, context, session));
+}

@@ -1,0 +1,17 @@
+/** Options of `@score-nx/nx-plugin:generate` (see schema.json). createNodes fills them in. */
+export interface GenerateExecutorOptions {
+  /** One environment, or `*` for every environment in `environments`. */
+  environment: string;
+  /** The environments the service deploys to (renders of `*`; a single environment outside this list renders nothing). */
+  environments?: string[];
+  /** Pull request number, for a preview environment. */
+  pr?: number;
+  /** Workspace-relative output folder (default dist/manifests). */
+  outputRoot?: string;
+  /** Per environment: the library version and hash and the environment file's hash (set by createNodes; hashed by Nx). */
+  fingerprints?: Record<string, string>;
+  /** Fingerprint of the engine and executor code (set by createNodes; hashed by Nx). */
+  generator?: string;
+  /** Set on the preview target: the environment must be a preview environment and `pr` is required. */
+  preview?: boolean;
+}

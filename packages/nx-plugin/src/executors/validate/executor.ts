@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { logger } from '@nx/devkit';
+import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
+import { ALL_ENVIRONMENTS, MANIFESTS_FILE, outputDir } from '../../paths';
+import { checkConfiguration, describeError, streamBatch } from '../shared';
+import type { BatchExecutorTaskResult, TaskOutcome, TaskRef } from '../shared';
+import { createValidator } from './kubeconform';
+import type { KubeconformValidator } from './kubeconform';
+import type { ValidateExecutorOptions } from './schema';
+
+/** Validators by options, shared by the tasks of one process. */
+export type ValidatorPool = Map<string, KubeconformValidator>;
+
+export async function runValidate(options: ValidateExecutorOptions, task: TaskRef, context: ExecutorContext, pool: ValidatorPool): Promise<TaskOutcome> {
+  const lines: string[] = [];
+  const configError = checkConfiguration(context, task);
+  if (configError) return { success: false, lines: [configError] };
+  try {
+    const service = task.project;
+    const outputRoot = options.outputRoot ?? 'dist/manifests';
+    const environment = options.environment ?? ALL_ENVIRONMENTS;
+    const deployed = options.environments;
+    const envs = environment === ALL_ENVIRONMENTS ? (deployed ?? []) : deployed === undefined || deployed.includes(environment) ? [environment] : [];
+    if (envs.length === 0) {
+      return { success: true, lines: [`${service} does not deploy to ${environment === ALL_ENVIRONMENTS ? 'any environment' : environment}: nothing to validate`] };
+    }
+    let success = true;
+    for (const env of envs) {
+      const kubernetesVersion = options.kubernetesVersions?.[env];
+      if (!kubernetesVersion) return { success: false, lines: [...lines, `${service}:${task.target}: no Kubernetes version for environment '${env}' in the options`] };
+      const file = `${outputDir(outputRoot, env, service)}/${MANIFESTS_FILE}`;
+      const abs = join(context.root, file);
+      if (!existsSync(abs)) return { success: false, lines: [...lines, `${file}: missing; run ${service}:generate:${env} first`] };
+      const validatorOptions = {
+        kubernetesVersion,
+        ...(options.schemaLocations ? { schemaLocations: options.schemaLocations } : {}),
+        strict: options.strict ?? true,
+        ignoreMissingSchemas: options.ignoreMissingSchemas ?? false,
+        cwd: context.root,
+      };
+      const key = JSON.stringify(validatorOptions);
+      let validator = pool.get(key);
+      if (!validator) {
+        validator = createValidator(validatorOptions);
+        pool.set(key, validator);
+      }
+      const results = await validator.validateFile(file, readFileSync(abs));
+      const counts: Record<string, number> = {};
+      for (const r of results) {
+        counts[r.status] = (counts[r.status] ?? 0) + 1;
+        if (r.status === 'invalid' || r.status === 'error') {
+          success = false;
+          lines.push(`${file}: ${r.kind} ${r.name} is ${r.status}: ${r.msg}`);
+          for (const e of r.validationErrors ?? []) lines.push(`  ${e.path}: ${e.msg}`);
+        }
+      }
+      const summary = Object.entries(counts)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ');
+      lines.push(`${service} (${env}, Kubernetes ${kubernetesVersion}): ${summary || 'no resources'}`);
+    }
+    return { success, lines };
+  } catch (err) {
+    return { success: false, lines: [...lines, describeError(err)] };
+  }
+}
+
+const validateExecutor: PromiseExecutor<ValidateExecutorOptions> = async (options, context) => {
+  const task: TaskRef = { project: context.projectName!, target: context.targetName!, configuration: context.configurationName };
+  const outcome = await runValidate(options, task, context, new Map());
+  for (const line of outcome.lines) (outcome.success ? logger.info : logger.error)(line);
+  return { success: outcome.success };
+};
+
+export default validateExecutor;
+
+/** Batch mode: one process validates every service, compiling each schema once. */
+export function validateBatch(
+  taskGraph: TaskGraph,
+  inputs: Record<string, ValidateExecutorOptions>,
+  _overrides: ValidateExecutorOptions,
+  context: ExecutorContext,
+): AsyncIterableIterator<BatchExecutorTaskResult> {
+  const pool: ValidatorPool = new Map();
+  return streamBatch(taskGraph, inputs, (options, ref) => runValidate(options, ref, context, pool));
+}

@@ -1,0 +1,15 @@
+/** Options of `@score-nx/nx-plugin:validate` (see schema.json). createNodes fills them in. */
+export interface ValidateExecutorOptions {
+  /** One environment, or `*` for every environment in `environments`. */
+  environment: string;
+  environments?: string[];
+  outputRoot?: string;
+  /** Kubernetes version per environment (from environments/<env>.yaml). */
+  kubernetesVersions?: Record<string, string>;
+  /** kubeconform schema locations; relative paths are relative to the workspace root. */
+  schemaLocations?: string[];
+  strict?: boolean;
+  ignoreMissingSchemas?: boolean;
+  /** Fingerprint of the validator code (set by createNodes; hashed by Nx). */
+  validator?: string;
+}

@@ -1,0 +1,262 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { AggregateCreateNodesError } from '@nx/devkit';
+import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import { loadServiceConfig, parseYamlMapping } from '@score-nx/engine';
+import type { ServiceConfig } from '@score-nx/engine';
+import { ALL_ENVIRONMENTS } from '../paths';
+import { WorkspaceState } from '../workspace-state';
+import { generatorFingerprint, validatorFingerprint } from './fingerprint';
+import { globToRegExp, normalizeOptions } from './options';
+import type { NormalizedOptions, ScorePluginOptions } from './options';
+
+export const SCORE_GLOB = '**/score.yaml';
+export const EXECUTOR_PACKAGE = '@score-nx/nx-plugin';
+export const SERVICE_TAG = 'type:score-service';
+
+type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
+
+/** What createNodes learns from one service folder. */
+interface ServiceInfo {
+  file: string;
+  root: string;
+  name: string;
+  metadata: Record<string, unknown>;
+  config: ServiceConfig | undefined;
+}
+
+/** The Nx plugin's createNodes (v2 shape): one project per folder holding a score.yaml. */
+export const createNodesV2: CreateNodesV2<ScorePluginOptions> = [
+  SCORE_GLOB,
+  (files, rawOptions, context) => createScoreNodes(files, rawOptions, context),
+];
+
+export function createScoreNodes(
+  files: readonly string[],
+  rawOptions: ScorePluginOptions | undefined,
+  context: CreateNodesContextV2,
+): Array<readonly [string, CreateNodesResult]> {
+  const options = normalizeOptions(rawOptions);
+  const excluded = options.exclude.map(globToRegExp);
+  const candidates = files
+    .map((f) => f.split('\\').join('/'))
+    .filter((f) => !f.split('/').includes('node_modules') && !f.startsWith(`${options.outputRoot}/`) && !excluded.some((re) => re.test(f)));
+  if (candidates.length === 0) return [];
+
+  const state = new WorkspaceState(context.workspaceRoot);
+  const errors: Array<[file: string, error: Error]> = [];
+  const services: ServiceInfo[] = [];
+  for (const file of candidates) {
+    try {
+      services.push(readService(context.workspaceRoot, file));
+    } catch (err) {
+      errors.push([file, err as Error]);
+    }
+  }
+
+  // Two services with one name: an error naming both files (Nx's own message would only name the folders).
+  const byName = new Map<string, ServiceInfo>();
+  const unique: ServiceInfo[] = [];
+  for (const s of services) {
+    const first = byName.get(s.name);
+    if (first) {
+      errors.push([s.file, new Error(`two services are named '${s.name}' (metadata.name): ${first.file} and ${s.file}; rename one of them`)]);
+      continue;
+    }
+    byName.set(s.name, s);
+    unique.push(s);
+  }
+
+  const results: Array<readonly [string, CreateNodesResult]> = [];
+  if (unique.length > 0) {
+    let shared: SharedInfo;
+    try {
+      shared = sharedInfo(state, options);
+    } catch (err) {
+      // A broken environment definition concerns every service: report it once per file so Nx names them.
+      throw new AggregateCreateNodesError(unique.map((s) => [s.file, err as Error]), []);
+    }
+    for (const s of unique) {
+      try {
+        results.push([s.file, { projects: { [s.root]: buildProject(s, shared, state, options) } }]);
+      } catch (err) {
+        errors.push([s.file, err as Error]);
+      }
+    }
+  }
+  if (errors.length > 0) throw new AggregateCreateNodesError(errors, results);
+  return results;
+}
+
+function readService(workspaceRoot: string, file: string): ServiceInfo {
+  const root = dirname(file) === '.' ? '.' : dirname(file);
+  const doc = parseYamlMapping(file, readFileSync(join(workspaceRoot, file), 'utf8'), 'Score file');
+  const metadata = doc.data['metadata'];
+  const name = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>)['name'] : undefined;
+  if (typeof name !== 'string' || name === '') throw doc.error(['metadata', 'name'], 'a service needs metadata.name: it is the Nx project name');
+  const config = existsSync(join(workspaceRoot, root, 'service-config.yaml'))
+    ? loadServiceConfig(join(workspaceRoot, root), root === '.' ? '' : root)
+    : undefined;
+  return { file, root, name, metadata: metadata as Record<string, unknown>, config };
+}
+
+interface SharedInfo {
+  /** Non-preview environments (configurations of generate and validate), sorted. */
+  regular: string[];
+  preview: string[];
+  kubernetesVersions: Record<string, string>;
+  generator: string;
+  validator: string;
+}
+
+function sharedInfo(state: WorkspaceState, options: NormalizedOptions): SharedInfo {
+  const envs = state.environments();
+  if (options.environments) {
+    const unknown = options.environments.filter((e) => !envs.has(e));
+    if (unknown.length > 0) {
+      throw new Error(`@score-nx/nx-plugin: the option 'environments' names ${unknown.join(', ')}, which environments/ does not define (defined: ${[...envs.keys()].join(', ') || 'none'})`);
+    }
+  }
+  const selected = [...envs.values()].filter((e) => !options.environments || options.environments.includes(e.name));
+  return {
+    regular: selected.filter((e) => !e.preview).map((e) => e.name),
+    preview: selected.filter((e) => e.preview).map((e) => e.name),
+    kubernetesVersions: Object.fromEntries(selected.map((e) => [e.name, e.kubernetesVersion])),
+    generator: generatorFingerprint(),
+    validator: validatorFingerprint(),
+  };
+}
+
+function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState, options: NormalizedOptions): ProjectConfiguration {
+  const deploys = (env: string) => !s.config || env in s.config.environments;
+  const deployed = shared.regular.filter(deploys);
+  const previews = shared.preview.filter(deploys);
+  const used = [...deployed, ...previews];
+  const fingerprint = (env: string) => state.fingerprint(env, s.config);
+  const fingerprints = (envs: string[]) => Object.fromEntries(envs.map((e) => [e, fingerprint(e)]));
+  const name = s.name;
+  const outputBase = `{workspaceRoot}/${options.outputRoot}/{options.environment}`;
+
+  const versions = new Set(used.map((e) => fingerprint(e).split('@')[0]!));
+  const externalInputs: InputDefinition[] = [
+    ...used.map((e) => `{workspaceRoot}/${state.environments().get(e)!.file}`),
+    ...(versions.has('workspace') ? ['{workspaceRoot}/provisioners/**/*'] : []),
+    ...([...versions].some((v) => v !== 'workspace') ? ['{workspaceRoot}/provisioner-releases.yaml'] : []),
+    ...options.extraInputs,
+  ];
+  const renderInputs: InputDefinition[] = ['{projectRoot}/**/*', { externalDependencies: [] }];
+  const technologies = ['score'];
+  const targets: Record<string, TargetConfiguration> = {};
+
+  targets[options.generateTargetName] = {
+    executor: `${EXECUTOR_PACKAGE}:generate`,
+    cache: true,
+    inputs: renderInputs,
+    outputs: [`${outputBase}/${name}`],
+    options: {
+      environment: ALL_ENVIRONMENTS,
+      environments: deployed,
+      outputRoot: options.outputRoot,
+      fingerprints: fingerprints(deployed),
+      generator: shared.generator,
+    },
+    configurations: Object.fromEntries(
+      shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [], fingerprints: deploys(e) ? fingerprints([e]) : {} }]),
+    ),
+    metadata: {
+      technologies,
+      description: `Render ${name} to ${options.outputRoot}/<env>/${name}/manifests.yaml: every environment it deploys to (${deployed.join(', ') || 'none'}), or one with :<env>`,
+      help: {
+        command: `npx nx run ${name}:${options.generateTargetName} --help`,
+        example: { args: [`--configuration=${deployed[0] ?? shared.regular[0] ?? 'dev'}`] },
+      },
+    },
+  };
+
+  targets[options.validateTargetName] = {
+    executor: `${EXECUTOR_PACKAGE}:validate`,
+    cache: true,
+    dependsOn: [options.generateTargetName],
+    inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, { externalDependencies: [] }],
+    outputs: [],
+    options: {
+      environment: ALL_ENVIRONMENTS,
+      environments: deployed,
+      outputRoot: options.outputRoot,
+      kubernetesVersions: pick(shared.kubernetesVersions, deployed),
+      ...(options.schemaLocations ? { schemaLocations: options.schemaLocations } : {}),
+      strict: options.strict,
+      validator: shared.validator,
+    },
+    configurations: Object.fromEntries(
+      shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [], kubernetesVersions: deploys(e) ? pick(shared.kubernetesVersions, [e]) : {} }]),
+    ),
+    metadata: {
+      technologies,
+      description: `Validate ${name}'s rendered manifests against each environment's Kubernetes version (kubeconform)`,
+      help: { command: `npx nx run ${name}:${options.validateTargetName} --help`, example: { args: [`--configuration=${deployed[0] ?? 'dev'}`] } },
+    },
+  };
+
+  if (previews.length > 0) {
+    targets[options.previewTargetName] = {
+      executor: `${EXECUTOR_PACKAGE}:generate`,
+      cache: true,
+      inputs: renderInputs,
+      outputs: [`${outputBase}/pr-{options.pr}/${name}`],
+      options: {
+        environment: previews[0],
+        environments: previews,
+        outputRoot: options.outputRoot,
+        fingerprints: fingerprints(previews),
+        generator: shared.generator,
+        preview: true,
+      },
+      ...(previews.length > 1 ? { configurations: Object.fromEntries(previews.map((e) => [e, { environment: e }])) } : {}),
+      metadata: {
+        technologies,
+        description: `Render ${name} for a pull request's preview environment (${previews.join(', ')}): --pr=<number>, cached per PR`,
+        help: { command: `npx nx run ${name}:${options.previewTargetName} --help`, example: { options: { pr: 42 } } },
+      },
+    };
+  }
+
+  targets[options.inputsTargetName] = {
+    executor: 'nx:noop',
+    cache: false,
+    inputs: externalInputs,
+    metadata: {
+      technologies,
+      description: `Does nothing: its inputs name the workspace files ${name}'s renders read outside its folder, so that nx affected marks ${name} when they change (task hashes use fingerprints in the options instead)`,
+    },
+  };
+
+  const tags = [SERVICE_TAG];
+  const ns = s.metadata['engineNamespace'];
+  if (typeof ns === 'string' && ns !== '') tags.push(`namespace:${ns}`);
+  const system = s.metadata['level1System'];
+  if (typeof system === 'string' && system !== '') tags.push(`system:${system}`);
+  const repoSlug = s.metadata['repoSlug'];
+  const owner = typeof repoSlug === 'string' && repoSlug.includes('/') ? repoSlug.split('/')[0]! : undefined;
+  const annotations = s.metadata['annotations'];
+  const described = annotations && typeof annotations === 'object' ? (annotations as Record<string, unknown>)['description'] : undefined;
+
+  return {
+    root: s.root,
+    name,
+    projectType: 'application',
+    tags,
+    metadata: {
+      description: typeof described === 'string' ? described : `Score service ${name}${typeof system === 'string' ? ` (system ${system})` : ''}`,
+      technologies,
+      ...(typeof repoSlug === 'string' ? { repoSlug } : {}),
+      ...(owner ? { owners: { [owner]: { ownedFiles: [{ files: ['*'] as ['*'] }] } } } : {}),
+      targetGroups: { Score: Object.keys(targets) },
+    },
+    targets,
+  };
+}
+
+function pick<T>(record: Record<string, T>, keys: string[]): Record<string, T> {
+  return Object.fromEntries(keys.filter((k) => k in record).map((k) => [k, record[k]!]));
+}

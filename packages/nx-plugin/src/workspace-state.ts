@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { libraryVersionFor, loadEnvironments, readReleases, workspaceLibrary } from '@score-nx/engine';
+import type { EnvironmentDefinition, Release, ServiceConfig } from '@score-nx/engine';
+
+/**
+ * The workspace files outside a service folder that its renders read: environment definitions, the provisioner
+ * library (the folder for `workspace`, a git tree for a release) and the releases file. Loaded lazily, once per
+ * createNodes call or executor batch.
+ */
+export class WorkspaceState {
+  private envs?: Map<string, EnvironmentDefinition>;
+  private readonly envHashes = new Map<string, string>();
+  private releases?: Map<string, Release>;
+  private workspaceHash?: string;
+
+  constructor(readonly root: string) {}
+
+  environments(): Map<string, EnvironmentDefinition> {
+    this.envs ??= loadEnvironments(this.root);
+    return this.envs;
+  }
+
+  environmentHash(name: string): string {
+    let hash = this.envHashes.get(name);
+    if (hash === undefined) {
+      const env = this.environments().get(name);
+      hash = env ? sha(readFileSync(join(this.root, env.file))) : 'undefined';
+      this.envHashes.set(name, hash);
+    }
+    return hash;
+  }
+
+  /** Content hash of a library version: the engine's hash of provisioners/ for `workspace`, the release's tree id otherwise. */
+  libraryHash(version: string): string {
+    if (version === 'workspace') {
+      this.workspaceHash ??= workspaceLibrary(this.root).contentHash;
+      return this.workspaceHash;
+    }
+    this.releases ??= readReleases(this.root);
+    const release = this.releases.get(version);
+    // An unknown release makes the render fail; the executor reports the engine's message.
+    return release ? release.tree : 'unreleased';
+  }
+
+  /** The library version a service uses in an environment (its service-config pin, else the environment's default). */
+  libraryVersion(env: EnvironmentDefinition, config: ServiceConfig | undefined): string {
+    return libraryVersionFor(env, config);
+  }
+
+  /**
+   * Everything outside the service folder that one render depends on, as one string: placed in the target's
+   * options per configuration, so Nx hashes it, and checked again by the executor before it renders.
+   */
+  fingerprint(envName: string, config: ServiceConfig | undefined): string {
+    const env = this.environments().get(envName);
+    if (!env) return `unknown-environment:${envName}`;
+    let version: string;
+    try {
+      version = this.libraryVersion(env, config);
+    } catch (err) {
+      return `invalid-library-version:${sha((err as Error).message).slice(0, 12)}`;
+    }
+    let library: string;
+    try {
+      library = this.libraryHash(version);
+    } catch (err) {
+      library = `unreadable:${sha((err as Error).message).slice(0, 12)}`;
+    }
+    return `${version}@${library};env@${this.environmentHash(envName).slice(0, 16)}`;
+  }
+}
+
+function sha(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
