@@ -143,7 +143,28 @@ function goYamlError(code: string, message: string, line: number): string {
   }
 }
 
+/**
+ * Guards the full parser, whose cost grows with nodes and nesting (a 5M-item flow sequence takes
+ * minutes and gigabytes). go-yaml would read such a document; here it is refused with an error.
+ */
+const MAX_FLOW_NODES = 500_000;
+function tooComplex(text: string): string | undefined {
+  let depth = 0;
+  let nodes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_DEPTH) return `yaml: exceeded max depth of ${MAX_DEPTH}`;
+      nodes++;
+    } else if (c === 93 || c === 125) depth--;
+    else if (c === 44 && ++nodes > MAX_FLOW_NODES) return `yaml: document has more than ${MAX_FLOW_NODES} flow nodes`;
+  }
+  return undefined;
+}
+
 function fullParse(text: string): { value: unknown; duplicates: string[] } | { error: string } {
+  const guard = tooComplex(text);
+  if (guard !== undefined) return { error: guard };
   const Y = yamlLib();
   const lc = new Y.LineCounter();
   let doc: Document.Parsed;
@@ -162,6 +183,7 @@ function fullParse(text: string): { value: unknown; duplicates: string[] } | { e
   }
   const err = doc.errors[0];
   if (err !== undefined) {
+    if (/Maximum call stack size exceeded/.test(err.message)) return { error: `yaml: exceeded max depth of ${MAX_DEPTH}` };
     return { error: goYamlError(err.code, err.message, err.linePos?.[0].line ?? 1) };
   }
   const duplicates: string[] = [];
