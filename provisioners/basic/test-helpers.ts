@@ -40,3 +40,11 @@ export function kindCounts(objects: readonly K8sObject[]): Record<string, number
   for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
   return counts;
 }
+
+/** `line:col` of the first occurrence of `needle` (e.g. `"port": 70000`) in a JSON Score file. */
+export function positionOfText(text: string, needle: string): string {
+  const index = text.indexOf(needle);
+  if (index < 0) throw new Error(`no ${needle}`);
+  const before = text.slice(0, index).split('\n');
+  return `${before.length}:${before[before.length - 1]!.length + 1}`;
+}
