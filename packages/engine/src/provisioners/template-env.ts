@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import nunjucks from 'nunjucks';
 import { encodeSecretRef } from '../convert/secrets';
 import { stringifyDocument } from '../output/canonical-yaml';
@@ -76,6 +77,10 @@ class MemoryLoader extends nunjucks.Loader {
     const src = this.templates.get(name);
     if (src === undefined) throw new Error(`template '${name}' is not part of this provisioner`);
     return { src, path: name, noCache: false };
+  }
+  /** `./x.njk` and `../x.njk` relative to the including template, without reference to the process's folder. */
+  override resolve(from: string, to: string): string {
+    return posix.join(posix.dirname(from), to);
   }
 }
 
