@@ -160,16 +160,127 @@ function scalar(text: string): unknown {
   const c = text[0];
   if (c === '"') return doubleQuoted(text);
   if (c === "'") return singleQuoted(text);
-  if (BAD_START.test(text)) {
-    if (text === '[]') return [];
-    if (text === '{}') return {};
-    throw bail;
-  }
+  if (c === '[' || c === '{') return flowLine(text);
+  if (BAD_START.test(text)) throw bail;
   const s = stripComment(text);
   if (s.indexOf(': ') >= 0 || s.endsWith(':') || s.indexOf('\t') >= 0) throw bail;
   const r = resolvePlain(s);
   if (r.kind === 'merge') return s;
   return r.value;
+}
+
+/** A flow collection that fits on one line, e.g. `["--port", "8080"]` or `{app: web}`. */
+function flowLine(text: string): unknown {
+  const f = new FlowReader(text);
+  const v = f.node();
+  f.ws();
+  if (f.i < text.length && text[f.i] !== '#') throw bail;
+  if (f.i < text.length && text[f.i - 1] !== ' ') throw bail;
+  return v;
+}
+
+class FlowReader {
+  i = 0;
+  private depth = 0;
+  private items = 0;
+  constructor(private readonly t: string) {}
+  ws(): void {
+    while (this.t.charCodeAt(this.i) === 32) this.i++;
+  }
+  node(): unknown {
+    // Huge or deep flow collections go to the guarded full parser.
+    if (++this.items > 10_000) throw bail;
+    this.ws();
+    const c = this.t[this.i];
+    if ((c === '[' || c === '{') && ++this.depth > 64) throw bail;
+    if (c === '[') {
+      this.i++;
+      const arr: unknown[] = [];
+      this.ws();
+      if (this.t[this.i] === ']') {
+        this.i++;
+        return arr;
+      }
+      for (;;) {
+        arr.push(this.node());
+        this.ws();
+        const d = this.t[this.i++];
+        if (d === ']') return arr;
+        if (d !== ',') throw bail;
+        this.ws();
+        if (this.t[this.i] === ']') {
+          this.i++;
+          return arr;
+        }
+      }
+    }
+    if (c === '{') {
+      this.i++;
+      const obj: Record<string, unknown> = {};
+      const seen = new Set<string>();
+      this.ws();
+      if (this.t[this.i] === '}') {
+        this.i++;
+        return obj;
+      }
+      for (;;) {
+        const k = this.scalar(true);
+        if (k.kind === 'merge' || k.kind === 'null') throw bail;
+        if (this.t[this.i] !== ':') throw bail;
+        this.i++;
+        const id = keyIdentity(k);
+        if (seen.has(id)) throw bail; // let the full parser report the line
+        seen.add(id);
+        this.ws();
+        const v = this.t[this.i] === ',' || this.t[this.i] === '}' ? null : this.node();
+        setKey(obj, keyToString(k)!, v);
+        this.ws();
+        const d = this.t[this.i++];
+        if (d === '}') return obj;
+        if (d !== ',') throw bail;
+        this.ws();
+        if (this.t[this.i] === '}') {
+          this.i++;
+          return obj;
+        }
+      }
+    }
+    const r = this.scalar(false);
+    return r.kind === 'merge' ? '<<' : r.value;
+  }
+  scalar(isKey: boolean): Resolved {
+    const t = this.t;
+    const c = t[this.i];
+    if (c === '"' || c === "'") {
+      let j = this.i + 1;
+      if (c === "'") {
+        for (;;) {
+          j = t.indexOf("'", j);
+          if (j < 0) throw bail;
+          if (t[j + 1] === "'") j += 2;
+          else break;
+        }
+      } else {
+        while (j < t.length && t[j] !== '"') j += t[j] === '\\' ? 2 : 1;
+        if (j >= t.length) throw bail;
+      }
+      const raw = t.slice(this.i, j + 1);
+      this.i = j + 1;
+      this.ws();
+      return { kind: 'string', value: c === '"' ? doubleQuoted(raw) : singleQuoted(raw) };
+    }
+    let j = this.i;
+    while (j < t.length) {
+      const ch = t[j]!;
+      if (ch === ',' || ch === '[' || ch === ']' || ch === '{' || ch === '}' || ch === '#') break;
+      if (ch === ':' && (isKey || t[j + 1] === ' ' || t[j + 1] === ',' || t[j + 1] === undefined)) break;
+      j++;
+    }
+    const s = t.slice(this.i, j).trim();
+    if (s === '' || /^[&*!|>%@`?'"-](?:\s|$)|^[&*!|>%@`?]/.test(s)) throw bail;
+    this.i = j;
+    return resolvePlain(s);
+  }
 }
 
 function afterQuoted(text: string, end: number): void {
