@@ -6,7 +6,6 @@ import { loadServiceConfig, parseYamlMapping } from '@score-nx/engine';
 import type { ServiceConfig } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../paths';
 import { WorkspaceState } from '../workspace-state';
-import { generatorFingerprint, validatorFingerprint } from './fingerprint';
 import { globToRegExp, normalizeOptions } from './options';
 import type { NormalizedOptions, ScorePluginOptions } from './options';
 
@@ -105,8 +104,6 @@ interface SharedInfo {
   regular: string[];
   preview: string[];
   kubernetesVersions: Record<string, string>;
-  generator: string;
-  validator: string;
 }
 
 function sharedInfo(state: WorkspaceState, options: NormalizedOptions): SharedInfo {
@@ -122,8 +119,6 @@ function sharedInfo(state: WorkspaceState, options: NormalizedOptions): SharedIn
     regular: selected.filter((e) => !e.preview).map((e) => e.name),
     preview: selected.filter((e) => e.preview).map((e) => e.name),
     kubernetesVersions: Object.fromEntries(selected.map((e) => [e.name, e.kubernetesVersion])),
-    generator: generatorFingerprint(),
-    validator: validatorFingerprint(),
   };
 }
 
@@ -132,12 +127,11 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
   const deployed = shared.regular.filter(deploys);
   const previews = shared.preview.filter(deploys);
   const used = [...deployed, ...previews];
-  const fingerprint = (env: string) => state.fingerprint(env, s.config);
-  const fingerprints = (envs: string[]) => Object.fromEntries(envs.map((e) => [e, fingerprint(e)]));
+  const versionOf = (env: string) => state.libraryVersion(state.environments().get(env)!, s.config);
   const name = s.name;
   const outputBase = `{workspaceRoot}/${options.outputRoot}/{options.environment}`;
 
-  const versions = new Set(used.map((e) => fingerprint(e).split('@')[0]!));
+  const versions = new Set(used.map(versionOf));
   const externalInputs: InputDefinition[] = [
     ...used.map((e) => `{workspaceRoot}/${state.environments().get(e)!.file}`),
     ...(versions.has('workspace') ? ['{workspaceRoot}/provisioners/**/*'] : []),
@@ -157,12 +151,8 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
       environment: ALL_ENVIRONMENTS,
       environments: deployed,
       outputRoot: options.outputRoot,
-      fingerprints: fingerprints(deployed),
-      generator: shared.generator,
     },
-    configurations: Object.fromEntries(
-      shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [], fingerprints: deploys(e) ? fingerprints([e]) : {} }]),
-    ),
+    configurations: Object.fromEntries(shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [] }])),
     metadata: {
       technologies,
       description: `Render ${name} to ${options.outputRoot}/<env>/${name}/manifests.yaml: every environment it deploys to (${deployed.join(', ') || 'none'}), or one with :<env>`,
@@ -186,7 +176,6 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
       kubernetesVersions: pick(shared.kubernetesVersions, deployed),
       ...(options.schemaLocations ? { schemaLocations: options.schemaLocations } : {}),
       strict: options.strict,
-      validator: shared.validator,
     },
     configurations: Object.fromEntries(
       shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [], kubernetesVersions: deploys(e) ? pick(shared.kubernetesVersions, [e]) : {} }]),
@@ -208,8 +197,6 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
         environment: previews[0],
         environments: previews,
         outputRoot: options.outputRoot,
-        fingerprints: fingerprints(previews),
-        generator: shared.generator,
         preview: true,
       },
       ...(previews.length > 1 ? { configurations: Object.fromEntries(previews.map((e) => [e, { environment: e }])) } : {}),
@@ -227,7 +214,7 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
     inputs: externalInputs,
     metadata: {
       technologies,
-      description: `Does nothing: its inputs name the workspace files ${name}'s renders read outside its folder, so that nx affected marks ${name} when they change (task hashes use fingerprints in the options instead)`,
+      description: `Does nothing: its inputs name the workspace files ${name}'s renders read outside its folder, so that nx affected marks ${name} when they change (the generate hasher hashes them per environment)`,
     },
   };
 

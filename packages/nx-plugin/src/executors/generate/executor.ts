@@ -2,9 +2,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger } from '@nx/devkit';
 import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
-import { GenerateCache, generateService, loadServiceConfig, SERVICE_CONFIG_FILE, writeFileAtomic } from '@score-nx/engine';
+import { GenerateCache, generateService, SERVICE_CONFIG_FILE, writeFileAtomic } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS, MANIFESTS_FILE, outputDir } from '../../paths';
-import { generatorFingerprint } from '../../plugin/fingerprint';
 import { WorkspaceState } from '../../workspace-state';
 import { checkConfiguration, describeError, streamBatch, projectRoot } from '../shared';
 import type { BatchExecutorTaskResult, TaskOutcome, TaskRef } from '../shared';
@@ -44,9 +43,6 @@ export function runGenerate(options: GenerateExecutorOptions, task: TaskRef, con
     } else if (options.pr !== undefined) {
       return fail(`${service}:${task.target}: --pr applies to one preview environment, not to every environment`);
     }
-    if (options.generator !== undefined && options.generator !== generatorFingerprint()) {
-      return fail(`${service}:${task.target}: the engine changed after Nx computed the project graph (its fingerprint is in the task hash); run the command again, or 'nx reset' first`);
-    }
 
     // Clean exactly the task's outputs first, so that a stale render never ends up in the cache.
     const renders = environment === ALL_ENVIRONMENTS ? (deployed ?? []) : deployed === undefined || deployed.includes(environment) ? [environment] : [];
@@ -65,14 +61,7 @@ export function runGenerate(options: GenerateExecutorOptions, task: TaskRef, con
       return { success: true, lines };
     }
 
-    const config = loadServiceConfig(join(root, serviceRoot), serviceRoot === '.' ? '' : serviceRoot);
     for (const envName of renders) {
-      const expected = options.fingerprints?.[envName];
-      const actual = state.fingerprint(envName, config);
-      if (expected === undefined) return fail(`${service}:${task.target}: no fingerprint for environment '${envName}' in the options (run a configuration of the target, e.g. ${service}:${task.target}:${envName})`);
-      if (expected !== actual) {
-        return fail(`${service}:${task.target}: the files of environment '${envName}' (definition, provisioner library) changed after Nx computed the project graph; run the command again, or 'nx reset' first`);
-      }
       const result = generateService({
         workspaceRoot: root,
         serviceDir: serviceRoot,

@@ -8,10 +8,6 @@ export interface GenerateExecutorOptions {
   pr?: number;
   /** Workspace-relative output folder (default dist/manifests). */
   outputRoot?: string;
-  /** Per environment: the library version and hash and the environment file's hash (set by createNodes; hashed by Nx). */
-  fingerprints?: Record<string, string>;
-  /** Fingerprint of the engine and executor code (set by createNodes; hashed by Nx). */
-  generator?: string;
   /** Set on the preview target: the environment must be a preview environment and `pr` is required. */
   preview?: boolean;
 }

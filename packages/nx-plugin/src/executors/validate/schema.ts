@@ -10,6 +10,4 @@ export interface ValidateExecutorOptions {
   schemaLocations?: string[];
   strict?: boolean;
   ignoreMissingSchemas?: boolean;
-  /** Fingerprint of the validator code (set by createNodes; hashed by Nx). */
-  validator?: string;
 }

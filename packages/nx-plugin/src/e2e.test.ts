@@ -1,0 +1,125 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cutRelease } from '@score-nx/engine';
+import { ensurePluginBuilt } from './test-support/build';
+import { sampleWorkspace, tempWorkspace, writeFiles } from './test-support/workspace';
+
+/**
+ * End to end: a temp git workspace with its node_modules linked to this repository's, running the real nx binary
+ * (no daemon, no cloud) on the compiled plugin (packages/nx-plugin/dist, built by `npm ci` → prepare, or here).
+ */
+const repoRoot = resolve(__dirname, '../../..');
+const nxBin = join(repoRoot, 'node_modules', 'nx', (createRequire(join(repoRoot, 'package.json'))('nx/package.json') as { bin: { nx: string } }).bin.nx);
+let root = '';
+let dispose = () => {};
+
+function nx(args: string[], env: Record<string, string> = {}): { code: number; out: string } {
+  const r = spawnSync(process.execPath, [nxBin, ...args, '--outputStyle=static'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: '', NX_BATCH_MODE: '', CI: 'true', NX_ISOLATE_PLUGINS: 'false', FORCE_COLOR: '0', NO_COLOR: '1', ...env },
+    timeout: 60_000,
+  });
+  // eslint-disable-next-line no-control-regex
+  return { code: r.status ?? -1, out: `${r.stdout}\n${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '') };
+}
+const ok = (args: string[], env?: Record<string, string>) => {
+  const r = nx(args, env);
+  if (r.code !== 0) throw new Error(`nx ${args.join(' ')} failed (${r.code}):\n${r.out}`);
+  return r.out;
+};
+const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' }).toString().trim();
+const commit = (message: string) => {
+  git('add', '-A');
+  git('-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-q', '-m', message);
+};
+const lastLine = (out: string) => out.trim().split('\n').pop()!;
+const affected = () => (JSON.parse(lastLine(ok(['show', 'projects', '--affected', '--base=HEAD', '--json']))) as string[]).sort();
+const CACHED = /\[(local cache|existing outputs match the cache, left as is)\]/g;
+const HIT = /\[(local cache|existing outputs match the cache, left as is)\]/;
+const manifests = (env: string, svc: string) => join(root, 'dist/manifests', env, svc, 'manifests.yaml');
+
+describe('nx plugin end to end (real nx binary)', { timeout: 120_000 }, () => {
+  beforeAll(() => {
+    ensurePluginBuilt(repoRoot);
+    ({ root, dispose } = tempWorkspace(
+      {
+        ...sampleWorkspace(),
+        'package.json': '{ "name": "e2e", "private": true }\n',
+        '.gitignore': 'node_modules\ndist\n.nx\n',
+        'nx.json': JSON.stringify({ neverConnectToCloud: true, defaultBase: 'main', plugins: [{ plugin: '@score-nx/nx-plugin', options: {} }] }, null, 2),
+      },
+      'score-nx-e2e-',
+    ));
+    rmSync(join(root, 'provisioner-releases.yaml'));
+    symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+    git('init', '-q', '-b', 'main');
+    commit('init');
+    cutRelease(root, '1.0.0');
+    commit('release 1.0.0');
+  }, 60_000);
+  afterAll(() => dispose());
+
+  it('infers the projects and targets, and the call graph', () => {
+    // This one call loads the plugin the default way (an isolated plugin worker); the others load it in-process (faster).
+    const project = JSON.parse(lastLine(ok(['show', 'project', 'alpha', '--json'], { NX_ISOLATE_PLUGINS: 'true' }))) as {
+      tags: string[];
+      targets: Record<string, { configurations?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(project.targets).sort()).toEqual(['generate', 'score-inputs', 'validate']);
+    expect(Object.keys(project.targets['generate']!.configurations!).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(project.tags).toEqual(['type:score-service', 'namespace:payments', 'system:checkout']);
+    ok(['graph', '--file=graph.json']);
+    const deps = (JSON.parse(readFileSync(join(root, 'graph.json'), 'utf8')) as { graph: { dependencies: Record<string, Array<{ target: string }>> } }).graph.dependencies;
+    expect(deps['alpha']!.map((d) => d.target)).toEqual(['beta']);
+    expect(deps['beta']).toEqual([]);
+    rmSync(join(root, 'graph.json'));
+  });
+
+  it('renders every environment, then hits the cache; restoring one environment keeps the others', () => {
+    expect(ok(['run-many', '-t', 'generate'])).toContain('Successfully ran target generate for 3 projects');
+    for (const [env, svc] of [['dev', 'alpha'], ['staging', 'alpha'], ['prod', 'alpha'], ['prod', 'gamma'], ['dev', 'beta']] as const) expect(existsSync(manifests(env, svc))).toBe(true);
+    expect(existsSync(manifests('dev', 'gamma'))).toBe(false);
+    expect(ok(['run-many', '-t', 'generate']).match(CACHED)).toHaveLength(3);
+
+    ok(['run', 'beta:preview', '--pr=7']);
+    ok(['run-many', '-t', 'generate', '-c', 'prod']);
+    rmSync(join(root, 'dist'), { recursive: true });
+    expect(ok(['run-many', '-t', 'generate']).match(CACHED)).toHaveLength(3);
+    expect(ok(['run', 'alpha:generate:prod'])).toMatch(HIT);
+    expect(existsSync(manifests('dev', 'alpha'))).toBe(true); // restoring prod kept dev
+    expect(ok(['run', 'beta:preview', '--pr=7'])).toMatch(HIT);
+    expect(ok(['run', 'beta:generate'])).toMatch(HIT);
+    expect(existsSync(join(root, 'dist/manifests/preview/pr-7/beta/manifests.yaml'))).toBe(true); // restoring every env kept the preview
+  });
+
+  it('a workspace library edit affects the services using it and leaves pinned renders cached', () => {
+    writeFiles(root, { 'provisioners/config/outputs.yaml.njk': 'name: {{ dnsLabel(workload.name, resource.name, "v2") }}\n' });
+    expect(affected()).toEqual(['alpha', 'beta']); // gamma deploys to prod only, which pins 1.0.0
+    expect(ok(['run-many', '-t', 'generate', '-c', 'prod']).match(CACHED)).toHaveLength(3);
+    expect(ok(['run', 'alpha:generate:dev'])).not.toMatch(HIT);
+    commit('edit library');
+  });
+
+  it('marks only the edited service as affected', () => {
+    writeFiles(root, { 'services/alpha/message.txt': 'changed\n' });
+    expect(affected()).toEqual(['alpha']);
+    commit('edit alpha');
+  });
+
+  it('fails on an unknown configuration', () => {
+    const r = nx(['run', 'alpha:generate:prd']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain("unknown configuration 'prd'");
+  });
+
+  it('renders in batch mode', () => {
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+    const out = ok(['run-many', '-t', 'generate', '--skip-nx-cache'], { NX_BATCH_MODE: 'true' });
+    expect(out).toContain('Running 3 tasks with @score-nx/nx-plugin:generate');
+    expect(existsSync(manifests('staging', 'alpha'))).toBe(true);
+  });
+});
