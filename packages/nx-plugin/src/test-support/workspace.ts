@@ -129,6 +129,6 @@ export function sampleWorkspace(): Record<string, string> {
     ...service('services/alpha', { name: 'alpha', namespace: 'payments', system: 'checkout', repoSlug: 'MyOrg/alpha', deploys: ['dev', 'staging', 'prod'], calls: ['beta'], config: { MODE: 'fast' }, withFile: true }),
     ...service('services/beta', { name: 'beta', namespace: 'payments' }),
     ...service('services/gamma', { name: 'gamma', namespace: 'search', deploys: ['prod'] }),
-    'provisioner-releases.yaml': 'releases:\n  1.0.0:\n    commit: 1111111111111111111111111111111111111111\n    tree: 2222222222222222222222222222222222222222\n',
+    'provisioner-releases.yaml': 'releases:\n  1.0.0:\n    commit: "1111111111111111111111111111111111111111"\n    tree: "2222222222222222222222222222222222222222"\n',
   };
 }
