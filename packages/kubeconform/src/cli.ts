@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { OutputFormatError, USAGE, UsageError, parseArgs } from './cli-args';
 import type { CliConfig } from './cli-args';
 import { discover } from './discover';
+import { workerCount } from './parallel';
 import { TemplateError } from './locations';
 import { createOutput } from './outputs';
 import type { Writer } from './outputs';
@@ -113,7 +114,7 @@ async function run(cfg: CliConfig, io: CliIo, cwd: string): Promise<number> {
       return 1;
     }
     const buf = await readAll(stdin);
-    const results = await validator.validateStream('stdin', buf);
+    const results = await validator.validateStream('stdin', buf, workerCount(cfg.n));
     if (cfg.n <= 0 && results.length > 0) return deadlock();
     for (const r of results) emit(r);
   } else {
@@ -131,7 +132,7 @@ async function run(cfg: CliConfig, io: CliIo, cwd: string): Promise<number> {
         emit({ filename: d.path, kind: '', name: '', namespace: '', version: '', status: 'error', msg: `open ${d.path}: ${(e as Error).message}` });
         continue;
       }
-      for (const r of await validator.validateFile(d.path, buf)) {
+      for (const r of await validator.validateFile(d.path, buf, workerCount(cfg.n))) {
         emit(r);
         if (stop) break;
       }

@@ -48,7 +48,7 @@ class FastParser {
   private parseNode(parentIndent: number): unknown {
     const line = this.lines[this.pos]!;
     if (line.text === '-' || line.text.startsWith('- ')) return this.parseSeq(line.indent);
-    if (splitKey(line.text) !== undefined) return this.parseMap(line.indent);
+    if (line.text.indexOf(':') >= 0 && splitKey(line.text) !== undefined) return this.parseMap(line.indent);
     // A lone scalar document, or a value on the line below its key.
     if (line.text[0] === '|') throw bail;
     this.pos++;
@@ -60,7 +60,9 @@ class FastParser {
 
   private parseMap(indent: number): Record<string, unknown> {
     const obj: Record<string, unknown> = {};
-    const seen = new Set<string>();
+    // Kinds of the keys that were not strings: keys that collide only after conversion to JSON
+    // (1 and "1") are not go-yaml duplicates.
+    let kinds: Map<string, string> | undefined;
     const lines = this.lines;
     while (this.pos < lines.length) {
       const line = lines[this.pos]!;
@@ -70,11 +72,16 @@ class FastParser {
       if (kv === undefined) throw bail;
       const [key, rest] = kv;
       if (key.kind === 'merge' || key.kind === 'null') throw bail;
-      const id = keyIdentity(key);
-      if (seen.has(id)) this.duplicates.push(`line ${line.no}: key ${goSyntax(key)} already set in map`);
-      seen.add(id);
+      const ks = keyToString(key)!;
+      if (Object.prototype.hasOwnProperty.call(obj, ks)) {
+        if ((kinds?.get(ks) ?? 'string') === key.kind) {
+          this.duplicates.push(`line ${line.no}: key ${goSyntax(key)} already set in map`);
+        }
+      }
+      if (key.kind !== 'string') (kinds ??= new Map()).set(ks, key.kind);
+      else kinds?.delete(ks);
       this.pos++;
-      setKey(obj, keyToString(key)!, this.parseValue(rest, indent, true));
+      setKey(obj, ks, this.parseValue(rest, indent, true));
     }
     return obj;
   }
@@ -400,8 +407,6 @@ function splitKey(text: string): [Resolved, string] | undefined {
   return [key, rest];
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t]/;
 
 /**
  * Parses one document (already split on `---`). Returns BAIL when the text uses YAML the fast path
@@ -409,35 +414,42 @@ const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t]/;
  */
 export function fastParse(src: string): FastResult | typeof BAIL {
   const lines: Line[] = [];
-  // Raw line table, kept for literal blocks, whose blank lines and indentation matter.
-  const raw: string[] = [];
-  const rawIndex: number[] = []; // lines[i] -> index in raw
+  // Offsets of every raw line (start, end without CR), kept for literal blocks, whose blank lines
+  // and indentation matter; only structural lines become strings.
+  const rawStart: number[] = [];
+  const rawEnd: number[] = [];
+  const rawIndex: number[] = []; // lines[i] -> index in the raw tables
   let start = 0;
   const n = src.length;
   let no = 0;
   let sawContent = false;
+  // Control characters were refused by the caller; tabs are outside the fast path's subset.
+  if (src.indexOf('\t') >= 0) return BAIL;
   while (start < n) {
     let end = src.indexOf('\n', start);
     if (end < 0) end = n;
-    let s = src.slice(start, end);
+    const lineStart = start;
     start = end + 1;
     no++;
-    if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
-    raw.push(s);
-    let i = 0;
-    while (s.charCodeAt(i) === 32) i++;
-    if (i === s.length) continue;
-    const t = s.slice(i);
-    if (t.charCodeAt(0) === 35 /* # */) continue;
-    if (CONTROL.test(t)) return BAIL;
-    if (i === 0 && (t.startsWith('---') || t.startsWith('...') || t.startsWith('%'))) {
+    if (end > lineStart && src.charCodeAt(end - 1) === 13) end--;
+    rawStart.push(lineStart);
+    rawEnd.push(end);
+    let i = lineStart;
+    while (i < end && src.charCodeAt(i) === 32) i++;
+    if (i === end) continue;
+    const c0 = src.charCodeAt(i);
+    if (c0 === 35 /* # */) continue;
+    let e = end;
+    while (e > i && src.charCodeAt(e - 1) === 32) e--;
+    const t = src.slice(i, e);
+    const indent = i - lineStart;
+    if (indent === 0 && (c0 === 45 || c0 === 46 || c0 === 37) && (t.startsWith('---') || t.startsWith('...') || t.startsWith('%'))) {
       if (sawContent || !(t === '---' || t.startsWith('--- #'))) return BAIL;
       continue;
     }
     sawContent = true;
-    const trimmed = t.trimEnd();
-    lines.push({ indent: i, text: trimmed, no });
-    rawIndex.push(raw.length - 1);
+    lines.push({ indent, text: t, no });
+    rawIndex.push(rawStart.length - 1);
   }
   if (lines.length > 0 && lines[0]!.text.charCodeAt(0) === 0xfeff) return BAIL;
   const p = new FastParser(lines);
@@ -447,8 +459,8 @@ export function fastParse(src: string): FastResult | typeof BAIL {
     let blockIndent = -1;
     const out: string[] = [];
     let r = headerRaw + 1;
-    for (; r < raw.length; r++) {
-      const s = raw[r]!;
+    for (; r < rawStart.length; r++) {
+      const s = src.slice(rawStart[r]!, rawEnd[r]!);
       let i = 0;
       while (s.charCodeAt(i) === 32) i++;
       if (i === s.length) {

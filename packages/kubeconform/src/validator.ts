@@ -3,6 +3,7 @@ import type { ValidateFn } from './compiler';
 import { SchemaCompiler } from './compiler';
 import { defaultCacheDir } from './cache';
 import { describeFailure } from './errors';
+import { PARALLEL_THRESHOLD, canRunParallel, validateChunksParallel } from './parallel';
 import type { ValidationError } from './errors';
 import { goJsonError } from './go-json-error';
 import { SchemaLocation, loadFromLocation, templateVars } from './locations';
@@ -62,9 +63,12 @@ export class Validator {
   readonly strict: boolean;
   private readonly ignoreMissing: boolean;
   private readonly k8sVersion: string;
+  /** The options as given, for workers that rebuild an equivalent validator. */
+  readonly options: ValidatorOptions;
 
   /** Throws TemplateError for a location template that does not render. */
   constructor(opts: ValidatorOptions = {}) {
+    this.options = opts;
     const cwd = opts.cwd ?? process.cwd();
     const locs = opts.schemaLocations && opts.schemaLocations.length > 0 ? opts.schemaLocations : ['default'];
     this.locations = locs.map((l) => new SchemaLocation(l));
@@ -198,27 +202,28 @@ export class Validator {
     return [await this.validateValue(filename, v)];
   }
 
-  /** All results for one file's bytes, with kubeconform's file rules (empty chunks dropped, placeholder). */
-  async validateFile(filename: string, content: Buffer): Promise<ValidationResult[]> {
-    const out: ValidationResult[] = [];
-    let nRes = 0;
-    for (const chunk of splitChunks(content)) {
-      if (chunk.byteLength === 0) continue;
-      // A List with no items yields no resource, so it does not count against the placeholder.
-      for (const r of await this.validateChunk(filename, chunk)) {
-        out.push(r);
-        nRes++;
-      }
+  /** Results for a list of chunks, on worker threads when the list is large and `workers` > 1. */
+  async validateChunks(filename: string, chunks: Chunk[], workers = 1): Promise<ValidationResult[]> {
+    if (workers > 1 && chunks.length >= PARALLEL_THRESHOLD && canRunParallel()) {
+      return validateChunksParallel(this.options, filename, chunks, workers);
     }
-    if (nRes === 0) out.push({ filename, kind: '', name: '', namespace: '', version: '', status: 'empty', msg: '' });
+    const out: ValidationResult[] = [];
+    for (const chunk of chunks) for (const r of await this.validateChunk(filename, chunk)) out.push(r);
+    return out;
+  }
+
+  /** All results for one file's bytes, with kubeconform's file rules (empty chunks dropped, placeholder). */
+  async validateFile(filename: string, content: Buffer, workers = 1): Promise<ValidationResult[]> {
+    const chunks = splitChunks(content).filter((c) => c.byteLength > 0);
+    const out = await this.validateChunks(filename, chunks, workers);
+    // A List with no items yields no resource, so it does not count against the placeholder.
+    if (out.length === 0) out.push({ filename, kind: '', name: '', namespace: '', version: '', status: 'empty', msg: '' });
     return out;
   }
 
   /** Standard input: every chunk counts, including zero-length ones. */
-  async validateStream(filename: string, content: Buffer): Promise<ValidationResult[]> {
-    const out: ValidationResult[] = [];
-    for (const chunk of splitChunks(content)) for (const r of await this.validateChunk(filename, chunk)) out.push(r);
-    return out;
+  async validateStream(filename: string, content: Buffer, workers = 1): Promise<ValidationResult[]> {
+    return this.validateChunks(filename, splitChunks(content), workers);
   }
 }
 

@@ -22,6 +22,12 @@ const SEP = Buffer.from('\n---');
  * drops the text before it.
  */
 export function splitChunks(buf: Buffer): Chunk[] {
+  // Valid UTF-8 (the normal case) is decoded once and split as text; "\n---" is ASCII, so the cut
+  // points are the same. Zero-length chunks keep byteLength 0 either way.
+  if (isUtf8(buf)) {
+    const text = buf.toString('utf8');
+    return splitText(text).map((t) => ({ text: t, byteLength: t.length }));
+  }
   const out: Chunk[] = [];
   const push = (s: number, e: number) => {
     const sub = buf.subarray(s, e);
@@ -43,6 +49,29 @@ export function splitChunks(buf: Buffer): Chunk[] {
     const nl = buf.indexOf(10, after);
     if (nl < 0) break;
     push(start, i);
+    start = nl + 1;
+  }
+  return out;
+}
+
+function splitText(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  const n = text.length;
+  while (start < n) {
+    const i = text.indexOf('\n---', start);
+    if (i < 0) {
+      out.push(text.slice(start));
+      break;
+    }
+    const after = i + 4;
+    if (after === n) {
+      out.push(text.slice(start, i));
+      break;
+    }
+    const nl = text.indexOf('\n', after);
+    if (nl < 0) break;
+    out.push(text.slice(start, i));
     start = nl + 1;
   }
   return out;
