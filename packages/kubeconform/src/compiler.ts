@@ -66,15 +66,36 @@ const requireShim = (id: string): unknown => {
   return require(id);
 };
 
-function loadModule(code: string, filename: string): ValidateFn {
-  const wrapper = vm.runInThisContext(`(function (require, module, exports) {${code}\n})`, { filename }) as (
-    r: typeof requireShim,
-    m: { exports: unknown },
-    e: unknown,
-  ) => void;
+/**
+ * Evaluates cached standalone code. V8's code cache (`<key>.v8`) is written after the first call,
+ * when the large validate function has been compiled, and saves ~0.2 s per process for Deployment.
+ */
+function loadModule(code: string, filename: string, v8CachePath?: string): ValidateFn {
+  let cachedData: Buffer | undefined;
+  if (v8CachePath !== undefined) {
+    try {
+      cachedData = fs.readFileSync(v8CachePath);
+    } catch {
+      cachedData = undefined;
+    }
+  }
+  const script = new vm.Script(`(function (require, module, exports) {${code}\n})`, { filename, cachedData });
+  const wrapper = script.runInThisContext() as (r: typeof requireShim, m: { exports: unknown }, e: unknown) => void;
   const mod = { exports: {} as unknown };
   wrapper(requireShim, mod, mod.exports);
-  return mod.exports as ValidateFn;
+  const validate = mod.exports as ValidateFn;
+  if (v8CachePath === undefined || (cachedData !== undefined && !script.cachedDataRejected)) return validate;
+  let first = true;
+  const wrapped = ((data: unknown) => {
+    const ok = validate(data);
+    wrapped.errors = validate.errors;
+    if (first) {
+      first = false;
+      writeCached(path.dirname(v8CachePath), path.basename(v8CachePath), script.createCachedData());
+    }
+    return ok;
+  }) as ValidateFn;
+  return wrapped;
 }
 
 type AjvCtor = new (opts: Record<string, unknown>) => {
@@ -137,7 +158,7 @@ export class SchemaCompiler {
       const code = readCached(dir, `${key}.js`);
       if (code !== undefined) {
         try {
-          const fn = loadModule(code, path.join(dir, `${key}.js`));
+          const fn = loadModule(code, path.join(dir, `${key}.js`), path.join(dir, `${key}.${process.versions.v8}.v8`));
           this.memory.set(key, fn);
           return fn;
         } catch {

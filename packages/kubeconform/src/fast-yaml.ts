@@ -5,7 +5,7 @@
  * so this only has to be right on what it accepts. It exists because the full parser costs ~150 µs
  * per small manifest, which dominates bulk validation.
  */
-import { keyIdentity, keyToString, goSyntax, resolvePlain, setKey } from './yaml11';
+import { keyIdentity, keyToString, goSyntax, resolvePlain, resolveValue, setKey } from './yaml11';
 import type { Resolved } from './yaml11';
 
 export const BAIL: unique symbol = Symbol('bail');
@@ -169,11 +169,9 @@ function scalar(text: string): unknown {
   if (c === "'") return singleQuoted(text);
   if (c === '[' || c === '{') return flowLine(text);
   if (BAD_START.test(text)) throw bail;
-  const s = stripComment(text);
-  if (s.indexOf(': ') >= 0 || s.endsWith(':') || s.indexOf('\t') >= 0) throw bail;
-  const r = resolvePlain(s);
-  if (r.kind === 'merge') return s;
-  return r.value;
+  const s = text.indexOf(' #') >= 0 ? stripComment(text) : text;
+  if (s.indexOf(': ') >= 0 || s.charCodeAt(s.length - 1) === 58 /* : */) throw bail;
+  return resolveValue(s);
 }
 
 /** A flow collection that fits on one line, e.g. `["--port", "8080"]` or `{app: web}`. */
@@ -392,19 +390,18 @@ function splitKey(text: string): [Resolved, string] | undefined {
       if (Number.isNaN(n) || n === 32) break;
       j = text.indexOf(':', j + 1);
     }
-    const h = text.indexOf(' #');
-    if (h >= 0 && h < j) return undefined;
-    const k = text.slice(0, j).trimEnd();
-    if (k.indexOf('\t') >= 0) throw bail;
-    key = resolvePlain(k);
+    if (j > 0 && text.lastIndexOf(' #', j) >= 0) return undefined;
+    let ke = j;
+    while (ke > 0 && text.charCodeAt(ke - 1) === 32) ke--;
+    key = resolvePlain(text.slice(0, ke));
     end = j;
   }
-  // text[end] === ':'
-  let rest = text.slice(end + 1);
-  if (rest !== '' && rest[0] !== ' ') return undefined;
-  rest = rest.trim();
-  if (rest.startsWith('#')) rest = '';
-  return [key, rest];
+  // text[end] === ':'; the line text is already right-trimmed.
+  let r = end + 1;
+  if (r >= text.length) return [key, ''];
+  if (text.charCodeAt(r) !== 32) return undefined;
+  while (text.charCodeAt(r) === 32) r++;
+  return [key, text.charCodeAt(r) === 35 /* # */ ? '' : text.slice(r)];
 }
 
 

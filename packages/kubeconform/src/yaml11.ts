@@ -68,6 +68,13 @@ export function resolvePlain(s: string): Resolved {
   return { kind: 'string', value: s };
 }
 
+/** The JSON value of a plain scalar (a `<<` value is just a string). */
+export function resolveValue(s: string): unknown {
+  if (s.length > 0 && STRING_HINT.test(s)) return s;
+  const r = resolvePlain(s);
+  return r.kind === 'merge' ? s : r.value;
+}
+
 /** strconv.FormatFloat(f, 'g', -1, 64) for finite values. */
 function goFormatFloatG(f: number): string {
   if (f === 0) return Object.is(f, -0) ? '-0' : '0';
