@@ -1,5 +1,6 @@
 /** kubeconform's five output formats, byte for byte (spec §1.5). */
 import type { ValidationResult } from './validator';
+import { goFormatFloatG } from './yaml11';
 
 export type OutputFormat = 'text' | 'json' | 'junit' | 'tap' | 'pretty';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'junit', 'pretty', 'tap', 'text'];
@@ -258,7 +259,7 @@ class JunitOutput implements Output {
   flush(): void {
     const c = this.c;
     const time = this.clock();
-    const head = `<testsuites name="kubeconform" time="${time}" tests="${c.valid + c.invalid + c.errors + c.skipped}" failures="${c.invalid}" disabled="${c.skipped}" errors="${c.errors}">`;
+    const head = `<testsuites name="kubeconform" time="${goFormatFloatG(time)}" tests="${c.valid + c.invalid + c.errors + c.skipped}" failures="${c.invalid}" disabled="${c.skipped}" errors="${c.errors}">`;
     if (this.suites.size === 0) {
       this.w.write(`${head}</testsuites>\n`);
       return;

@@ -76,7 +76,7 @@ export function resolveValue(s: string): unknown {
 }
 
 /** strconv.FormatFloat(f, 'g', -1, 64) for finite values. */
-function goFormatFloatG(f: number): string {
+export function goFormatFloatG(f: number): string {
   if (f === 0) return Object.is(f, -0) ? '-0' : '0';
   const exp = Number(f.toExponential().split('e')[1]);
   if (exp < -4 || exp >= 21) {
