@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// Benchmark of the Nx plugin (packages/nx-plugin): synthesises N services in a temp git workspace whose
+// node_modules links to this repository's, then times, with and without batch mode:
+//   cold    nx run-many -t generate          (every environment of every service; no task cache)
+//   cached  the same again                   (every task from the cache)
+//   one     nx affected -t generate          (one service's score.yaml edited)
+// Wall time and peak RSS (of nx and all its children, from /usr/bin/time -v, else sampled from /proc).
+// The plugin must be built (npm ci does it; or: npx tsc -b packages/nx-plugin).
+//
+// Usage: node tools/bench/nx-bench.mjs [--services 500] [--modes batch,nobatch] [--keep] [--json]
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setInterval, clearInterval } from 'node:timers';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const N = Number(arg('services', '500'));
+const modes = arg('modes', 'nobatch,batch').split(',');
+const keep = args.includes('--keep');
+const asJson = args.includes('--json');
+
+const require = createRequire(join(repoRoot, 'package.json'));
+if (!existsSync(join(repoRoot, 'packages/nx-plugin/dist/index.js'))) {
+  console.error('packages/nx-plugin is not built: run npx tsc -b packages/nx-plugin');
+  process.exit(1);
+}
+const { cutRelease } = require('@score-nx/engine');
+const nxBin = join(repoRoot, 'node_modules/nx', require('nx/package.json').bin.nx);
+
+// ---- the workspace -------------------------------------------------------------------------------------------
+const root = mkdtempSync(join(tmpdir(), 'score-nx-bench-'));
+const write = (path, content) => {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), content);
+};
+const env = (kubernetesVersion, provisioners) =>
+  `kubernetesVersion: ${kubernetesVersion}\nprovisioners: ${provisioners}\nnamespace:\n  fromMetadata: engineNamespace\nmetadata:\n  domain: example.com\n`;
+write('environments/dev.yaml', env('1.33.0', 'workspace'));
+write('environments/staging.yaml', env('1.32.0', 'workspace'));
+write('environments/prod.yaml', env('1.31.0', '1.0.0'));
+// The library: the repository's configmap provisioner and library.yaml, as they are now.
+for (const f of ['library.yaml', ...readdirSync(join(repoRoot, 'provisioners/configmap')).map((x) => `configmap/${x}`)]) {
+  if (!f.endsWith('.test.ts') && !f.endsWith('.md')) write(`provisioners/${f}`, readFileSync(join(repoRoot, 'provisioners', f)));
+}
+// Templates from the examples: services/hello-web (files.source, no resources, no service-config) and a
+// my-service-like one (a configmap resource, service-config.yaml with images per environment).
+const hello = readFileSync(join(repoRoot, 'services/hello-web/score.yaml'), 'utf8');
+const site = readFileSync(join(repoRoot, 'services/hello-web/site/index.html'), 'utf8');
+for (let i = 0; i < N; i++) {
+  const name = `svc-${String(i).padStart(4, '0')}`;
+  const dir = `services/${name}`;
+  const team = `team-${i % 20}`;
+  if (i % 2 === 0) {
+    write(`${dir}/score.yaml`, hello.replace(/\n {2}engineNamespace: .*/, '').replace(/\n {2}level1System: .*/, '').replace(/name: hello-web/, `name: ${name}\n  engineNamespace: ${team}\n  level1System: sys-${i % 7}`));
+    write(`${dir}/site/index.html`, site.replace('</body>', `<p>${name}</p></body>`));
+  } else {
+    write(
+      `${dir}/score.yaml`,
+      `apiVersion: score.dev/v1b1
+metadata:
+  name: ${name}
+  engineNamespace: ${team}
+  level1System: sys-${i % 7}
+  repoSlug: MyOrg/${name}
+containers:
+  web:
+    image: "."
+    resources:
+      requests: { memory: 256Mi, cpu: 100m }
+service:
+  ports:
+    http:
+      port: 3000
+resources:
+  config:
+    type: configmap
+    params:
+      configData:
+        APP_NAME: "${name}"
+        LOG_LEVEL: "info"
+        REGION: \${metadata.domain}
+`,
+    );
+    write(
+      `${dir}/service-config.yaml`,
+      `environments:\n${['dev', 'staging', 'prod'].map((e) => `  ${e}:\n    images:\n      web: registry.example.com/${name}:1.${i}.0-${e}\n`).join('')}`,
+    );
+  }
+}
+write('package.json', '{ "name": "bench", "private": true }\n');
+write('.gitignore', 'node_modules\ndist\n.nx\n');
+write('nx.json', JSON.stringify({ neverConnectToCloud: true, defaultBase: 'main', plugins: [{ plugin: '@score-nx/nx-plugin', options: {} }] }, null, 2));
+symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+const git = (...a) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...a], { cwd: root, stdio: 'pipe' });
+git('init', '-q', '-b', 'main');
+git('add', '-A');
+git('commit', '-q', '-m', 'init');
+cutRelease(root, '1.0.0');
+git('add', '-A');
+git('commit', '-q', '-m', 'release 1.0.0');
+
+// ---- measuring -----------------------------------------------------------------------------------------------
+const hasTime = existsSync('/usr/bin/time');
+const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
+
+function measure(label, nxArgs, extraEnv = {}) {
+  return new Promise((done, fail) => {
+    const cmd = hasTime ? '/usr/bin/time' : process.execPath;
+    const cmdArgs = hasTime ? ['-v', process.execPath, nxBin, ...nxArgs, '--outputStyle=static'] : [nxBin, ...nxArgs, '--outputStyle=static'];
+    const start = process.hrtime.bigint();
+    const child = spawn(cmd, cmdArgs, { cwd: root, env: { ...baseEnv, ...extraEnv } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    let sampledPeak = 0;
+    const sampler = hasTime ? undefined : setInterval(() => (sampledPeak = Math.max(sampledPeak, treeRss(child.pid))), 100);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      if (sampler) clearInterval(sampler);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      // /usr/bin/time reports the largest RSS of nx or of any single waited-for child (KB); the sampler sums the tree.
+      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+      const peakMb = m ? Number(m[1]) / 1024 : sampledPeak / 1024;
+      const cached = (out.match(/\[(local cache|existing outputs match the cache, left as is)\]/g) ?? []).length;
+      const ran = new Set(out.match(/^> nx run \S+/gm) ?? []).size;
+      if (code !== 0) {
+        console.error(`${label}: nx ${nxArgs.join(' ')} exited ${code}\n${out.slice(-3000)}\n${err.slice(-3000)}`);
+        process.exit(1);
+      }
+      done({ label, command: `nx ${nxArgs.join(' ')}`, seconds: Number(seconds.toFixed(2)), peakMb: Math.round(peakMb), tasks: ran, cached });
+    });
+  });
+}
+
+function treeRss(pid) {
+  // Sum of RSS (KB) of pid and its descendants, from /proc.
+  let total = 0;
+  const children = new Map();
+  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(p));
+    } catch {
+      /* gone */
+    }
+  }
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) total += Number(m[1]);
+    } catch {
+      /* gone */
+    }
+    stack.push(...(children.get(p) ?? []));
+  }
+  return total;
+}
+
+const results = [];
+const graph = await measure('project graph (cold, no daemon)', ['show', 'projects', '--json']);
+results.push({ ...graph, mode: '-' });
+const edited = `services/svc-0001/score.yaml`;
+for (const mode of modes) {
+  // Cold: nx reset (no task cache, no project graph cache), no outputs. preferBatch makes batch the default for
+  // this plugin's executors; NX_BATCH_MODE=false turns it off.
+  const env = { NX_BATCH_MODE: mode === 'batch' ? 'true' : 'false' };
+  execFileSync(process.execPath, [nxBin, 'reset'], { cwd: root, env: baseEnv, stdio: 'pipe' });
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  results.push({ mode, ...(await measure('cold: every service, every environment', ['run-many', '-t', 'generate'], env)) });
+  results.push({ mode, ...(await measure('cached: the same again', ['run-many', '-t', 'generate'], env)) });
+  const original = readFileSync(join(root, edited), 'utf8');
+  writeFileSync(join(root, edited), original.replace('LOG_LEVEL: "info"', `LOG_LEVEL: "debug-${mode}"`));
+  results.push({ mode, ...(await measure('one service changed: affected', ['affected', '-t', 'generate', '--base=HEAD'], env)) });
+  writeFileSync(join(root, edited), original);
+}
+
+const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, node: process.version, services: N, environments: 3, tasks: N };
+if (asJson) console.log(JSON.stringify({ machine, results }, null, 2));
+else {
+  console.log(`# nx-bench: ${N} services x 3 environments (dev, staging: workspace library; prod: pinned 1.0.0)`);
+  console.log(`machine: nproc ${machine.nproc}, ${machine.cpu}, node ${machine.node}; peak RSS from ${hasTime ? '/usr/bin/time -v (largest single process)' : 'sampling /proc (sum of the process tree)'}`);
+  console.log('| mode | step | wall (s) | peak RSS (MB) | tasks run / from cache | command |');
+  console.log('| --- | --- | ---: | ---: | --- | --- |');
+  for (const r of results) console.log(`| ${r.mode} | ${r.label} | ${r.seconds} | ${r.peakMb} | ${r.tasks - r.cached} / ${r.cached} | \`${r.command}\` |`);
+}
+if (keep) console.log(`workspace kept at ${root}`);
+else rmSync(root, { recursive: true, force: true });
