@@ -23,6 +23,8 @@ interface Line {
   indent: number;
   text: string; // content after the indentation, comment-only lines already removed
   no: number; // 1-based line number within the document
+  start: number; // offset of the line in the document
+  end: number; // offset of its line feed (or of the end of the document)
 }
 
 // Characters that may not start a plain scalar we handle (flow, anchors, tags, block scalars, ...).
@@ -111,7 +113,7 @@ class FastParser {
       if (inner === '-' || inner.startsWith('- ')) throw bail;
       if (splitKey(inner) !== undefined) {
         // Compact mapping: re-read this line as a mapping indented at the item's content column.
-        lines[this.pos] = { indent: indent + off, text: inner, no: line.no };
+        lines[this.pos] = { indent: indent + off, text: inner, no: line.no, start: line.start, end: line.end };
         arr.push(this.parseMap(indent + off));
         continue;
       }
@@ -411,11 +413,6 @@ function splitKey(text: string): [Resolved, string] | undefined {
  */
 export function fastParse(src: string): FastResult | typeof BAIL {
   const lines: Line[] = [];
-  // Offsets of every raw line (start, end without CR), kept for literal blocks, whose blank lines
-  // and indentation matter; only structural lines become strings.
-  const rawStart: number[] = [];
-  const rawEnd: number[] = [];
-  const rawIndex: number[] = []; // lines[i] -> index in the raw tables
   let start = 0;
   const n = src.length;
   let no = 0;
@@ -426,11 +423,10 @@ export function fastParse(src: string): FastResult | typeof BAIL {
     let end = src.indexOf('\n', start);
     if (end < 0) end = n;
     const lineStart = start;
+    const lf = end;
     start = end + 1;
     no++;
     if (end > lineStart && src.charCodeAt(end - 1) === 13) end--;
-    rawStart.push(lineStart);
-    rawEnd.push(end);
     let i = lineStart;
     while (i < end && src.charCodeAt(i) === 32) i++;
     if (i === end) continue;
@@ -445,37 +441,40 @@ export function fastParse(src: string): FastResult | typeof BAIL {
       continue;
     }
     sawContent = true;
-    lines.push({ indent, text: t, no });
-    rawIndex.push(rawStart.length - 1);
+    lines.push({ indent, text: t, no, start: lineStart, end: lf });
   }
   if (lines.length > 0 && lines[0]!.text.charCodeAt(0) === 0xfeff) return BAIL;
   const p = new FastParser(lines);
   p.rawBlocks = (pos, parentIndent) => {
-    // Content lines are the following raw lines indented more than the parent, plus blank lines.
-    const headerRaw = pos > 0 ? rawIndex[pos - 1]! : -1;
+    // Block lines are re-read from the source after the header line: blank lines and indentation
+    // matter there, and comment-looking lines are content.
+    let r = pos > 0 ? lines[pos - 1]!.end + 1 : 0;
     let blockIndent = -1;
     const out: string[] = [];
-    let r = headerRaw + 1;
-    for (; r < rawStart.length; r++) {
-      const s = src.slice(rawStart[r]!, rawEnd[r]!);
-      let i = 0;
-      while (s.charCodeAt(i) === 32) i++;
-      if (i === s.length) {
-        if (blockIndent >= 0 && s.length > blockIndent) return undefined;
+    while (r < n) {
+      let end = src.indexOf('\n', r);
+      if (end < 0) end = n;
+      let e = end;
+      if (e > r && src.charCodeAt(e - 1) === 13) e--;
+      let i = r;
+      while (i < e && src.charCodeAt(i) === 32) i++;
+      if (i === e) {
+        if (blockIndent >= 0 && e - r > blockIndent) return undefined;
         out.push('');
+        r = end + 1;
         continue;
       }
+      const ind = i - r;
       if (blockIndent < 0) {
-        if (i <= parentIndent) break;
-        blockIndent = i;
+        if (ind <= parentIndent) break;
+        blockIndent = ind;
       }
-      if (i < blockIndent) break;
-      if (s.indexOf('\t') >= 0 && s.slice(0, blockIndent).indexOf('\t') >= 0) return undefined;
-      out.push(s.slice(blockIndent));
+      if (ind < blockIndent) break;
+      out.push(src.slice(r + blockIndent, e));
+      r = end + 1;
     }
-    // Trailing blank lines belong to the block only for chomping; drop them from the line count.
     let nextPos = pos;
-    while (nextPos < lines.length && rawIndex[nextPos]! < r) nextPos++;
+    while (nextPos < lines.length && lines[nextPos]!.start < r) nextPos++;
     const text = out.length === 0 ? '' : out.join('\n') + '\n';
     return { text, nextPos };
   };

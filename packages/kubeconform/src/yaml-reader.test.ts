@@ -56,6 +56,11 @@ f: {}
     expect(value(src)).toEqual({ a: 'line1\n\nline2\n', b: 'x', c: 'q\tzé', d: "it's", e: [{ k: 1, l: [] }, ['nested']], f: {} });
   });
 
+  it('literal blocks keep comment-looking lines and, with |+, trailing blank lines', () => {
+    expect(value('a: |+\n  x\n  # not a comment\n\nb: 1\n')).toEqual({ a: 'x\n# not a comment\n\n', b: 1 });
+    expect(value('l:\n  - |\n    one\n  - two\n')).toEqual({ l: ['one\n', 'two'] });
+  });
+
   it('anchors, aliases and merge keys go through the full parser', () => {
     expect(value('base: &b {p: 1, q: 2}\nd:\n  <<: *b\n  q: 3\n')).toEqual({ base: { p: 1, q: 2 }, d: { p: 1, q: 3 } });
   });
