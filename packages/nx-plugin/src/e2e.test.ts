@@ -80,7 +80,9 @@ describe('nx plugin end to end (real nx binary)', { timeout: 120_000 }, () => {
   });
 
   it('renders every environment, then hits the cache; restoring one environment keeps the others', () => {
-    expect(ok(['run-many', '-t', 'generate'])).toContain('Successfully ran target generate for 3 projects');
+    const first = ok(['run-many', '-t', 'generate']);
+    expect(first).toContain('Running 3 tasks with @score-nx/nx-plugin:generate'); // batch mode by default (preferBatch)
+    expect(first).toContain('Successfully ran target generate for 3 projects');
     for (const [env, svc] of [['dev', 'alpha'], ['staging', 'alpha'], ['prod', 'alpha'], ['prod', 'gamma'], ['dev', 'beta']] as const) expect(existsSync(manifests(env, svc))).toBe(true);
     expect(existsSync(manifests('dev', 'gamma'))).toBe(false);
     expect(ok(['run-many', '-t', 'generate']).match(CACHED)).toHaveLength(3);
@@ -116,10 +118,11 @@ describe('nx plugin end to end (real nx binary)', { timeout: 120_000 }, () => {
     expect(r.out).toContain("unknown configuration 'prd'");
   });
 
-  it('renders in batch mode', () => {
+  it('renders without batch mode too (one process per task)', () => {
     rmSync(join(root, 'dist'), { recursive: true, force: true });
-    const out = ok(['run-many', '-t', 'generate', '--skip-nx-cache'], { NX_BATCH_MODE: 'true' });
-    expect(out).toContain('Running 3 tasks with @score-nx/nx-plugin:generate');
+    const out = ok(['run-many', '-t', 'generate', '-p', 'alpha,gamma', '--skip-nx-cache'], { NX_BATCH_MODE: 'false' });
+    expect(out).not.toContain('tasks with @score-nx/nx-plugin:generate');
+    expect(out).toContain('Successfully ran target generate for 2 projects');
     expect(existsSync(manifests('staging', 'alpha'))).toBe(true);
   });
 });
