@@ -41,8 +41,35 @@ describe('blue-green', () => {
     expect(findObject(objects, 'ServiceAccount', 'shop').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-5' });
     expect(at(rollout, 'spec', 'replicas')).toBe(2);
     expect(at(rollout, 'spec', 'strategy')).toEqual({
-      blueGreen: { activeService: 'shop', previewService: 'shop-preview', autoPromotionEnabled: true, autoPromotionSeconds: 120, previewReplicaCount: 1, scaleDownDelaySeconds: 60 },
+      blueGreen: {
+        activeService: 'shop',
+        previewService: 'shop-preview',
+        autoPromotionEnabled: true,
+        autoPromotionSeconds: 120,
+        previewReplicaCount: 1,
+        scaleDownDelaySeconds: 60,
+        prePromotionAnalysis: { templates: [{ templateName: 'shop-smoke' }], args: [{ name: 'url', value: 'http://shop-preview.payments.svc.cluster.local:80/' }] },
+      },
     });
+  });
+
+  it('smoke-tests the preview stack before promotion: the AnalysisTemplate curls the preview Service', () => {
+    const withProbe = render(score({ containers: { web: { ...WEB, readinessProbe: { httpGet: { path: '/ready', port: 8080 } } } }, resources: { deployment: { type: 'blue-green' } } })).objects;
+    const rollout = findObject(withProbe, 'Rollout', 'shop');
+    expect(at(rollout, 'spec', 'strategy', 'blueGreen', 'prePromotionAnalysis')).toEqual({
+      templates: [{ templateName: 'shop-smoke' }],
+      args: [{ name: 'url', value: 'http://shop-preview.payments.svc.cluster.local:80/ready' }],
+    });
+    const template = findObject(withProbe, 'AnalysisTemplate', 'shop-smoke');
+    expect(at(template, 'spec', 'args')).toEqual([{ name: 'url' }]);
+    const job = at(template, 'spec', 'metrics') as Array<Record<string, unknown>>;
+    expect(at(job[0]!, 'provider', 'job', 'spec', 'template', 'spec', 'containers')).toEqual([
+      { name: 'smoke', image: 'curlimages/curl:8.11.1', args: ['-fsS', '--retry', '5', '--retry-connrefused', '--max-time', '10', '{{args.url}}'] },
+    ]);
+    expect(at(job[0]!, 'provider', 'job', 'spec', 'template', 'metadata', 'annotations')).toEqual({ 'sidecar.istio.io/inject': 'false' });
+    const off = render(score({ resources: { deployment: { type: 'blue-green', params: { smokeTest: { enabled: false } } } } })).objects;
+    expect(off.filter((o) => o.kind === 'AnalysisTemplate')).toEqual([]);
+    expect(at(findObject(off, 'Rollout', 'shop'), 'spec', 'strategy', 'blueGreen', 'prePromotionAnalysis')).toBeUndefined();
   });
 
   it('gives the Namespace namespace-level labels and annotations, so services sharing it emit the same object', () => {
@@ -64,7 +91,14 @@ describe('blue-green', () => {
     }));
     const rollout = findObject(objects, 'Rollout', 'shop');
     expect(at(rollout, 'spec', 'replicas')).toBeUndefined();
-    expect(at(rollout, 'spec', 'strategy', 'blueGreen')).toEqual({ activeService: 'shop', previewService: 'shop-preview', autoPromotionEnabled: false, previewReplicaCount: 2, scaleDownDelaySeconds: 30 });
+    expect(at(rollout, 'spec', 'strategy', 'blueGreen')).toEqual({
+      activeService: 'shop',
+      previewService: 'shop-preview',
+      autoPromotionEnabled: false,
+      previewReplicaCount: 2,
+      scaleDownDelaySeconds: 30,
+      prePromotionAnalysis: { templates: [{ templateName: 'shop-smoke' }], args: [{ name: 'url', value: 'http://shop-preview.payments.svc.cluster.local:80/' }] },
+    });
     const containers = at(rollout, 'spec', 'template', 'spec', 'containers') as Array<Record<string, unknown>>;
     expect(containers.map((c) => [c['name'], c['ports']])).toEqual([
       // the first container by name serves the ports; a name longer than 15 characters is not a valid port name
