@@ -7,7 +7,7 @@
 // Wall time and peak RSS (of nx and all its children, from /usr/bin/time -v, else sampled from /proc).
 // The plugin must be built (npm ci does it; or: npx tsc -b packages/nx-plugin).
 //
-// Usage: node tools/bench/nx-bench.mjs [--services 500] [--modes batch,nobatch] [--keep] [--json]
+// Usage: node tools/bench/nx-bench.mjs [--services 500] [--modes nobatch,batch,batch-inprocess] [--keep] [--json]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -130,8 +130,13 @@ function measure(label, nxArgs, extraEnv = {}) {
       // /usr/bin/time reports the largest RSS of nx or of any single waited-for child (KB); the sampler sums the tree.
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
       const peakMb = m ? Number(m[1]) / 1024 : sampledPeak / 1024;
-      const cached = (out.match(/\[(local cache|existing outputs match the cache, left as is)\]/g) ?? []).length;
-      const ran = new Set(out.match(/^> nx run \S+/gm) ?? []).size;
+      // eslint-disable-next-line no-control-regex
+      out = out.replace(/\x1b\[[0-9;]*m/g, '');
+      // Nx prints a line per task only for some of them when there are many: count from the summary.
+      const total = /for (\d+) projects?/.exec(out) ?? /Running target \S+ for project/.exec(out);
+      const fromCache = /for (\d+) out of (\d+) tasks/.exec(out);
+      const ran = fromCache ? Number(fromCache[2]) : total && total[1] ? Number(total[1]) : new Set(out.match(/^> nx run \S+/gm) ?? []).size;
+      const cached = fromCache ? Number(fromCache[1]) : 0;
       if (code !== 0) {
         console.error(`${label}: nx ${nxArgs.join(' ')} exited ${code}\n${out.slice(-3000)}\n${err.slice(-3000)}`);
         process.exit(1);
@@ -176,7 +181,8 @@ const edited = `services/svc-0001/score.yaml`;
 for (const mode of modes) {
   // Cold: nx reset (no task cache, no project graph cache), no outputs. preferBatch makes batch the default for
   // this plugin's executors; NX_BATCH_MODE=false turns it off.
-  const env = { NX_BATCH_MODE: mode === 'batch' ? 'true' : 'false' };
+  // Mode `batch-inprocess`: batch, with the plugins loaded in the nx process instead of isolated workers.
+  const env = { NX_BATCH_MODE: mode.startsWith('batch') ? 'true' : 'false', ...(mode.endsWith('-inprocess') ? { NX_ISOLATE_PLUGINS: 'false' } : {}) };
   execFileSync(process.execPath, [nxBin, 'reset'], { cwd: root, env: baseEnv, stdio: 'pipe' });
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   results.push({ mode, ...(await measure('cold: every service, every environment', ['run-many', '-t', 'generate'], env)) });

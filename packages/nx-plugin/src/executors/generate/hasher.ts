@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 import type { CustomHasher, HasherContext } from '@nx/devkit';
+import { baseHash } from '../base-hash';
 import { loadServiceConfig } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../../paths';
 import { generatorFingerprint } from '../../plugin/fingerprint';
@@ -23,8 +24,7 @@ let state: WorkspaceState | undefined;
  * as they are when the task is hashed, so it is never stale.
  */
 export const scoreHasher = async (task: Parameters<CustomHasher>[0], context: HasherContext) => {
-  const env = (context as HasherContext & { env?: NodeJS.ProcessEnv }).env ?? process.env;
-  const base = await context.hasher.hashTask(task, context.taskGraph, env);
+  const base = await baseHash(task, context);
   const root = context.projectGraph.nodes[task.target.project]?.data.root ?? '.';
   if (!state || state.root !== workspaceRoot) state = new WorkspaceState(workspaceRoot);
   const nodes = score(task, context, root, state);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CustomHasher, HasherContext } from '@nx/devkit';
+import { baseHash } from '../base-hash';
 import { validatorFingerprint } from '../../plugin/fingerprint';
 
 /**
@@ -7,8 +8,7 @@ import { validatorFingerprint } from '../../plugin/fingerprint';
  * each environment's Kubernetes version and the schema locations) plus the validator's code fingerprint.
  */
 export const validateHasher = async (task: Parameters<CustomHasher>[0], context: HasherContext) => {
-  const env = (context as HasherContext & { env?: NodeJS.ProcessEnv }).env ?? process.env;
-  const base = await context.hasher.hashTask(task, context.taskGraph, env);
+  const base = await baseHash(task, context);
   const validator = validatorFingerprint();
   const value = createHash('sha256').update(`${base.value}\0score:validator=${validator}`).digest('hex');
   return { ...base, value, details: { ...base.details, nodes: { ...base.details.nodes, 'score:validator': validator } } };
