@@ -20,6 +20,11 @@ export function newSession(root: string): GenerateSession {
   return { root, cache: new GenerateCache(), state: new WorkspaceState(root) };
 }
 
+/** Removes what the session extracted (a pinned release's files, for command provisioners). */
+export function endSession(session: GenerateSession): void {
+  (session.cache as GenerateCache & { dispose?: () => void }).dispose?.();
+}
+
 /** Renders the environments of one task and writes `<outputRoot>/<env>/<service>/manifests.yaml`. */
 export function runGenerate(options: GenerateExecutorOptions, task: TaskRef, context: ExecutorContext, session: GenerateSession): TaskOutcome {
   const lines: string[] = [];
@@ -85,7 +90,9 @@ export function runGenerate(options: GenerateExecutorOptions, task: TaskRef, con
 
 const generateExecutor: PromiseExecutor<GenerateExecutorOptions> = async (options, context) => {
   const task: TaskRef = { project: context.projectName!, target: context.targetName!, configuration: context.configurationName };
-  const outcome = runGenerate(options, task, context, newSession(context.root));
+  const session = newSession(context.root);
+  const outcome = runGenerate(options, task, context, session);
+  endSession(session);
   for (const line of outcome.lines) (outcome.success ? logger.info : logger.error)(line);
   return { success: outcome.success };
 };
@@ -96,12 +103,16 @@ export default generateExecutor;
  * Batch mode (`NX_BATCH_MODE=true` or `--batch`): every generate task of the run in one process, sharing one
  * GenerateCache, so libraries and environments are loaded once instead of once per task.
  */
-export function generateBatch(
+export async function* generateBatch(
   taskGraph: TaskGraph,
   inputs: Record<string, GenerateExecutorOptions>,
   _overrides: GenerateExecutorOptions,
   context: ExecutorContext,
 ): AsyncIterableIterator<BatchExecutorTaskResult> {
   const session = newSession(context.root);
-  return streamBatch(taskGraph, inputs, (options, ref) => runGenerate(options, ref, context, session));
+  try {
+    yield* streamBatch(taskGraph, inputs, (options, ref) => runGenerate(options, ref, context, session));
+  } finally {
+    endSession(session);
+  }
 }
