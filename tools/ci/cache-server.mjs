@@ -29,7 +29,7 @@ export function startCacheServer({ dir, readToken, writeToken, port = 0, host = 
       res.writeHead(404).end();
       return;
     }
-    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const token = /^Bearer\s*(.*)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? '';
     const canWrite = tokenMatches(token, writeToken);
     const canRead = canWrite || tokenMatches(token, readToken);
     const file = join(dir, m[1]);
