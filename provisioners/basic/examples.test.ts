@@ -1,19 +1,19 @@
 // The example services of services/ (order-worker, ledger-api, checkout-canary) and the seed my-service.
 import { describe, expect, it } from 'vitest';
 import { findObject, renderRepoService } from '../test-support/render';
-import { at, expectValidNames } from '../blue-green/test-helpers';
-import { byComponent, expectSchemaValidSkipping } from './test-helpers';
+import { at, expectSchemaValid, expectValidNames } from '../blue-green/test-helpers';
+import { byComponent } from './test-helpers';
 
 const SERVICES = ['my-service', 'order-worker', 'ledger-api', 'checkout-canary'];
 const ENVS: Array<[string, number | undefined]> = [['dev', undefined], ['staging', undefined], ['prod', undefined], ['preview', 42]];
 
 describe('example services', () => {
-  it('render for every environment, with valid names and strict schemas (FieldExport skipped: no schema)', async () => {
+  it('render for every environment, with valid names and strict schemas (nothing skipped)', async () => {
     for (const service of SERVICES) {
       for (const [env, pr] of ENVS) {
         const result = renderRepoService(service, env, pr);
         expectValidNames(result.objects, { exceptLabels: [] });
-        await expectSchemaValidSkipping(result, ['FieldExport']);
+        await expectSchemaValid(result);
       }
     }
   });

@@ -1,7 +1,9 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findObject } from '../test-support/render';
-import { at, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../blue-green/test-helpers';
-import { byComponent, containerEnv, expectSchemaValidSkipping, goldenYaml } from '../basic/test-helpers';
+import { findObject, tempService } from '../test-support/render';
+import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../blue-green/test-helpers';
+import { byComponent, containerEnv, goldenYaml } from '../basic/test-helpers';
 
 const WEB = { image: 'registry.example.com/shop:1.0.0', variables: { DB_HOST: '${resources.db.host}', DB_PORT: '${resources.db.port}', DB_NAME: '${resources.db.name}', DB_USER: '${resources.db.username}', DB_PASSWORD: '${resources.db.password}' } };
 const db = (params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({ type: 'postgres', params, ...extra });
@@ -14,11 +16,11 @@ describe('postgres', () => {
     }
   });
 
-  it('Password generator → ExternalSecret → DBInstance, endpoint exported by FieldExport; waves -7, -6, -5, -5, -4', () => {
+  it('Password generator → ExternalSecret → DBInstance; waves -7, -6, -5', () => {
     const { objects } = render(typical);
     const mine = byComponent(objects, 'database');
-    expect(kinds(mine)).toEqual(['Secret/shop-db-endpoint', 'DBInstance/shop-db', 'ExternalSecret/shop-db-master', 'FieldExport/shop-db-host', 'Password/shop-db-master']);
-    expect(Object.fromEntries(mine.map((o) => [o.kind, o.metadata.annotations?.['argocd.argoproj.io/sync-wave']]))).toEqual({ Password: '-7', ExternalSecret: '-6', DBInstance: '-5', Secret: '-5', FieldExport: '-4' });
+    expect(kinds(mine)).toEqual(['DBInstance/shop-db', 'ExternalSecret/shop-db-master', 'Password/shop-db-master']);
+    expect(Object.fromEntries(mine.map((o) => [o.kind, o.metadata.annotations?.['argocd.argoproj.io/sync-wave']]))).toEqual({ Password: '-7', ExternalSecret: '-6', DBInstance: '-5' });
     expect(at(findObject(objects, 'DBInstance'), 'spec')).toEqual({
       dbInstanceIdentifier: 'dev-payments-shop-db',
       engine: 'postgres',
@@ -45,23 +47,41 @@ describe('postgres', () => {
       target: { name: 'shop-db-master', creationPolicy: 'Owner', deletionPolicy: 'Retain', template: { engineVersion: 'v2', data: { username: 'dbadmin', password: '{{ .password }}' } } },
       dataFrom: [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', name: 'shop-db-master' } } }],
     });
-    expect(at(findObject(objects, 'FieldExport'), 'spec')).toEqual({
-      from: { path: '.status.endpoint.address', resource: { group: 'rds.services.k8s.aws', kind: 'DBInstance', name: 'shop-db' } },
-      to: { kind: 'secret', name: 'shop-db-endpoint', key: 'host' },
-    });
-    expect(findObject(objects, 'Secret', 'shop-db-endpoint')).not.toHaveProperty('data');
   });
 
-  it('outputs: host, user and password as secretKeyRef (no value in the render), port and name as plain values', () => {
+  it('outputs: user and password as secretKeyRef (no value in the render); host, port and name as plain values', () => {
     const { objects, yaml } = render(typical);
     expect(containerEnv(objects)).toEqual({
-      DB_HOST: { secretKeyRef: { name: 'shop-db-endpoint', key: 'host' } },
+      DB_HOST: 'dev-payments-shop-db.c1dev7xk2q9z.eu-west-1.rds.amazonaws.com',
       DB_NAME: 'app',
       DB_PASSWORD: { secretKeyRef: { name: 'shop-db-master', key: 'password' } },
       DB_PORT: '5432',
       DB_USER: { secretKeyRef: { name: 'shop-db-master', key: 'username' } },
     });
     expect(yaml).not.toMatch(/password: (?!"?\{\{)/);
+  });
+
+  it('host: <db-instance-identifier>.<environment metadata rdsEndpointSuffix> (dev, prod, shared id)', () => {
+    expect(containerEnv(render(typical).objects).DB_HOST).toBe('dev-payments-shop-db.c1dev7xk2q9z.eu-west-1.rds.amazonaws.com');
+    const prod = render(typical, 'prod').objects;
+    expect(containerEnv(prod).DB_HOST).toBe('prod-payments-shop-db.c3prd9hn4v6y.us-east-1.rds.amazonaws.com');
+    expect(containerEnv(prod).DB_HOST).toBe(`${at(findObject(prod, 'DBInstance'), 'spec', 'dbInstanceIdentifier') as string}.c3prd9hn4v6y.us-east-1.rds.amazonaws.com`);
+    const shared = render(score({ containers: { web: WEB }, resources: { db: db({}, { id: 'orders-db' }) } }), 'prod').objects;
+    expect(containerEnv(shared).DB_HOST).toBe('prod-payments-orders-db.c3prd9hn4v6y.us-east-1.rds.amazonaws.com');
+  });
+
+  it('an environment without metadata rdsEndpointSuffix: the render fails naming the environment and the key', () => {
+    const service = tempService(typical);
+    try {
+      const file = join(service.root, 'environments', 'dev.yaml');
+      const without = readFileSync(file, 'utf8').split('\n').filter((line) => !/^\s*rdsEndpointSuffix:/.test(line)).join('\n');
+      expect(without).not.toContain('rdsEndpointSuffix:');
+      writeFileSync(file, without);
+      expect(() => service.render('dev')).toThrow(/^resources\.db: provisioner 'postgres' \(outputs\.yaml\.njk\): .*postgres: environment dev does not define metadata\.rdsEndpointSuffix \(the RDS endpoint suffix of its account and region: hosts are <db-instance-identifier>\.<suffix>\)$/);
+      expect(service.render('prod').objects.length).toBeGreaterThan(0);
+    } finally {
+      service.cleanup();
+    }
   });
 
   it('prod: deletion protection on by default; params override', () => {
@@ -74,7 +94,7 @@ describe('postgres', () => {
     const shared = (name: string) => byComponent(render(score({ name, resources: { db: db({}, { id: 'orders-db' }), again: db({}, { id: 'orders-db' }) } })).objects, 'database');
     const a = shared('shop');
     expect(a).toEqual(shared('billing'));
-    expect(kinds(a)).toEqual(['Secret/orders-db-endpoint', 'DBInstance/orders-db', 'ExternalSecret/orders-db-master', 'FieldExport/orders-db-host', 'Password/orders-db-master']);
+    expect(kinds(a)).toEqual(['DBInstance/orders-db', 'ExternalSecret/orders-db-master', 'Password/orders-db-master']);
     const instance = findObject(a, 'DBInstance');
     expect(instance.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-5', 'services.k8s.aws/deletion-policy': 'retain', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
     expect(instance.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'orders-db', 'app.kubernetes.io/instance': 'payments-orders-db' });
@@ -88,9 +108,6 @@ describe('postgres', () => {
     expect(at(instance, 'spec', 'masterUserPassword', 'name')).toBe(at(es, 'spec', 'target', 'name'));
     expect(at(instance, 'spec', 'masterUserPassword', 'namespace')).toBe(instance.metadata.namespace);
     expect(at(es, 'spec', 'dataFrom', 0, 'sourceRef', 'generatorRef', 'name')).toBe(findObject(objects, 'Password').metadata.name);
-    const fe = findObject(objects, 'FieldExport');
-    expect(at(fe, 'spec', 'from', 'resource', 'name')).toBe(instance.metadata.name);
-    expect(findObject(objects, 'Secret', at(fe, 'spec', 'to', 'name') as string)).toBeDefined();
   });
 
   it('a 63-character workload name: Kubernetes names and the RDS identifier (63, starts with a letter) stay valid', () => {
@@ -119,7 +136,7 @@ describe('postgres', () => {
     expect((at(findObject(objects, 'NetworkPolicy', 'shop'), 'spec', 'egress') as unknown[]).at(-1)).toEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] });
   });
 
-  it('schema: strict Kubernetes and CRD schemas (FieldExport has no schema in the catalogue: skipped)', async () => {
-    for (const env of ['dev', 'prod']) await expectSchemaValidSkipping(render(typical, env), ['FieldExport']);
+  it('schema: strict Kubernetes and CRD schemas, nothing skipped', async () => {
+    for (const env of ['dev', 'prod']) await expectSchemaValid(render(typical, env));
   });
 });

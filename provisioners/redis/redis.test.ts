@@ -1,9 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findObject } from '../test-support/render';
-import { at, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../blue-green/test-helpers';
-import { byComponent, containerEnv, expectSchemaValidSkipping, goldenYaml } from '../basic/test-helpers';
+import { findObject, tempService } from '../test-support/render';
+import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../blue-green/test-helpers';
+import { byComponent, containerEnv, goldenYaml } from '../basic/test-helpers';
 
-const WEB = { image: 'registry.example.com/shop:1.0.0', variables: { REDIS_HOST: '${resources.cache.host}', REDIS_PORT: '${resources.cache.port}', REDIS_PASSWORD: '${resources.cache.password}' } };
+const WEB = { image: 'registry.example.com/shop:1.0.0', variables: { REDIS_HOST: '${resources.cache.host}', REDIS_PORT: '${resources.cache.port}', REDIS_PASSWORD: '${resources.cache.password}', REDIS_URL: '${resources.cache.url}' } };
 const cache = (params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({ type: 'redis', params, ...extra });
 const typical = score({ containers: { web: WEB }, resources: { cache: cache() } });
 
@@ -14,9 +16,11 @@ describe('redis', () => {
     }
   });
 
-  it('Password generator → ExternalSecret → ReplicationGroup (TLS, AUTH token), endpoint exported by FieldExport', () => {
+  it('Password generator → ExternalSecret → ReplicationGroup (TLS, AUTH token); waves -7, -6, -5', () => {
     const { objects } = render(typical);
-    expect(kinds(byComponent(objects, 'cache'))).toEqual(['Secret/shop-cache-endpoint', 'ExternalSecret/shop-cache-auth', 'FieldExport/shop-cache-host', 'Password/shop-cache-auth', 'ReplicationGroup/shop-cache']);
+    const mine = byComponent(objects, 'cache');
+    expect(kinds(mine)).toEqual(['ExternalSecret/shop-cache-auth', 'Password/shop-cache-auth', 'ReplicationGroup/shop-cache']);
+    expect(Object.fromEntries(mine.map((o) => [o.kind, o.metadata.annotations?.['argocd.argoproj.io/sync-wave']]))).toEqual({ Password: '-7', ExternalSecret: '-6', ReplicationGroup: '-5' });
     expect(at(findObject(objects, 'ReplicationGroup'), 'spec')).toEqual({
       replicationGroupID: 'dev-payments-shop-cache',
       description: 'Cache shop-cache of payments (dev)',
@@ -35,15 +39,43 @@ describe('redis', () => {
       cacheSubnetGroupName: 'dev-euw1-cache',
       tags: [{ key: 'environment', value: 'dev' }, { key: 'kubernetes-namespace', value: 'payments' }, { key: 'kubernetes-resource', value: 'shop-cache' }],
     });
-    expect(at(findObject(objects, 'FieldExport'), 'spec')).toEqual({
-      from: { path: '.status.nodeGroups[0].primaryEndpoint.address', resource: { group: 'elasticache.services.k8s.aws', kind: 'ReplicationGroup', name: 'shop-cache' } },
-      to: { kind: 'secret', name: 'shop-cache-endpoint', key: 'host' },
-    });
-    expect(containerEnv(objects)).toEqual({
-      REDIS_HOST: { secretKeyRef: { name: 'shop-cache-endpoint', key: 'host' } },
+  });
+
+  it('outputs: password as secretKeyRef (also inside the url); host, port and url otherwise plain', () => {
+    const env = containerEnv(render(typical).objects);
+    const refs = Object.keys(env).filter((name) => name.startsWith('__ref_'));
+    expect(refs).toHaveLength(1);
+    expect(env).toEqual({
+      [refs[0]!]: { secretKeyRef: { name: 'shop-cache-auth', key: 'password' } },
+      REDIS_HOST: 'master.dev-payments-shop-cache.d4v3lp.euw1.cache.amazonaws.com',
       REDIS_PASSWORD: { secretKeyRef: { name: 'shop-cache-auth', key: 'password' } },
       REDIS_PORT: '6379',
+      REDIS_URL: `rediss://:$(${refs[0]!})@master.dev-payments-shop-cache.d4v3lp.euw1.cache.amazonaws.com:6379`,
     });
+  });
+
+  it('host: master.<replication group id>.<environment metadata elasticacheEndpointSuffix> (dev, prod, shared id)', () => {
+    expect(containerEnv(render(typical).objects).REDIS_HOST).toBe('master.dev-payments-shop-cache.d4v3lp.euw1.cache.amazonaws.com');
+    const prod = render(typical, 'prod').objects;
+    expect(containerEnv(prod).REDIS_HOST).toBe('master.prod-payments-shop-cache.p9r0dx.use1.cache.amazonaws.com');
+    expect(containerEnv(prod).REDIS_HOST).toBe(`master.${at(findObject(prod, 'ReplicationGroup'), 'spec', 'replicationGroupID') as string}.p9r0dx.use1.cache.amazonaws.com`);
+    expect(containerEnv(prod).REDIS_URL).toMatch(/^rediss:\/\/:\$\(__ref_[A-Za-z0-9_-]+\)@master\.prod-payments-shop-cache\.p9r0dx\.use1\.cache\.amazonaws\.com:6379$/);
+    const shared = render(score({ containers: { web: WEB }, resources: { cache: cache({}, { id: 'sessions' }) } }), 'prod').objects;
+    expect(containerEnv(shared).REDIS_HOST).toBe('master.prod-payments-sessions.p9r0dx.use1.cache.amazonaws.com');
+  });
+
+  it('an environment without metadata elasticacheEndpointSuffix: the render fails naming the environment and the key', () => {
+    const service = tempService(typical);
+    try {
+      const file = join(service.root, 'environments', 'dev.yaml');
+      const without = readFileSync(file, 'utf8').split('\n').filter((line) => !/^\s*elasticacheEndpointSuffix:/.test(line)).join('\n');
+      expect(without).not.toContain('elasticacheEndpointSuffix:');
+      writeFileSync(file, without);
+      expect(() => service.render('dev')).toThrow(/^resources\.cache: provisioner 'redis' \(outputs\.yaml\.njk\): .*redis: environment dev does not define metadata\.elasticacheEndpointSuffix \(the ElastiCache endpoint suffix of its account and region: hosts are master\.<replication-group-id>\.<suffix>\)$/);
+      expect(service.render('prod').objects.length).toBeGreaterThan(0);
+    } finally {
+      service.cleanup();
+    }
   });
 
   it('edge: no replicas turns failover off; valkey', () => {
@@ -59,8 +91,6 @@ describe('redis', () => {
     expect(group.metadata.annotations?.['services.k8s.aws/deletion-policy']).toBe('retain');
     expect(at(group, 'spec', 'authToken', 'name')).toBe(at(findObject(a, 'ExternalSecret'), 'spec', 'target', 'name'));
     expect(at(findObject(a, 'ExternalSecret'), 'spec', 'dataFrom', 0, 'sourceRef', 'generatorRef', 'name')).toBe(findObject(a, 'Password').metadata.name);
-    expect(at(findObject(a, 'FieldExport'), 'spec', 'from', 'resource', 'name')).toBe(group.metadata.name);
-    expect(findObject(a, 'Secret', at(findObject(a, 'FieldExport'), 'spec', 'to', 'name') as string)).toBeDefined();
   });
 
   it('a 63-character workload name: names valid, replication group id at most 40 characters', () => {
@@ -83,7 +113,7 @@ describe('redis', () => {
     }
   });
 
-  it('schema: strict Kubernetes and CRD schemas (FieldExport skipped: no schema)', async () => {
-    for (const env of ['dev', 'prod']) await expectSchemaValidSkipping(render(typical, env), ['FieldExport']);
+  it('schema: strict Kubernetes and CRD schemas, nothing skipped', async () => {
+    for (const env of ['dev', 'prod']) await expectSchemaValid(render(typical, env));
   });
 });
