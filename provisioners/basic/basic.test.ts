@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findObject } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../blue-green/test-helpers';
-import { byComponent, expectServiceTarget, expectValidHostname, goldenYaml } from './test-helpers';
+import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
+import { byComponent, expectServiceTarget, expectValidHostname, goldenYaml } from '../test-support/networking';
 
 const LABELS = {
   'app.kubernetes.io/component': 'networking',

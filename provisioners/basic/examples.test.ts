@@ -1,8 +1,8 @@
 // The example services of services/ (order-worker, ledger-api, checkout-canary) and the seed my-service.
 import { describe, expect, it } from 'vitest';
 import { findObject, renderRepoService } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames } from '../blue-green/test-helpers';
-import { byComponent } from './test-helpers';
+import { at, expectSchemaValid, expectValidNames } from '../test-support/helpers';
+import { byComponent } from '../test-support/networking';
 
 const SERVICES = ['my-service', 'order-worker', 'ledger-api', 'checkout-canary'];
 const ENVS: Array<[string, number | undefined]> = [['dev', undefined], ['staging', undefined], ['prod', undefined], ['preview', 42]];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { findObject, renderRepoService, tempService, WORKSPACE_ROOT } from '../test-support/render';
-import { at, expectSchemaValid, expectServicesMatchPods, expectValidNames, kinds, render, renderError, score, WEB } from './test-helpers';
+import { at, expectSchemaValid, expectServicesMatchPods, expectValidNames, kinds, render, renderError, score, WEB } from '../test-support/helpers';
 
 const typical = score({
   resources: {

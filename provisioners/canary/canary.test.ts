@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findObject } from '../test-support/render';
-import { at, expectSchemaValid, expectServicesMatchPods, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../blue-green/test-helpers';
+import { at, expectSchemaValid, expectServicesMatchPods, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
 
 const withCanary = (params?: Record<string, unknown>, more: Record<string, unknown> = {}, name?: string) =>
   score({ ...(name ? { name } : {}), resources: { deployment: { type: 'canary', ...(params ? { params } : {}) }, ...more } });

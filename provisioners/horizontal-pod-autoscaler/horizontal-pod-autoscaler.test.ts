@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findObject } from '../test-support/render';
-import { at, expectSchemaValid, positionOf, render, renderError, score, WEB } from '../blue-green/test-helpers';
+import { at, expectSchemaValid, positionOf, render, renderError, score, WEB } from '../test-support/helpers';
 
 const labels = (component: string) => ({
   'app.kubernetes.io/component': component,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findObject } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../blue-green/test-helpers';
-import { byComponent, goldenYaml, kindCounts } from '../basic/test-helpers';
+import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
+import { byComponent, goldenYaml, kindCounts } from '../test-support/networking';
 
 const monitoring = (params: Record<string, unknown>) => ({ type: 'monitoring', params });
 const typical = score({ resources: { deployment: { type: 'blue-green' }, monitoring: monitoring({ devTeamSlackChannel: 'payments-alerts' }) } });

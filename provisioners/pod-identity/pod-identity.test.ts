@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findObject } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../blue-green/test-helpers';
+import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
 
 const labels = {
   'app.kubernetes.io/component': 'identity',

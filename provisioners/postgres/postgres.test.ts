@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findObject, tempService } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../blue-green/test-helpers';
-import { byComponent, containerEnv, goldenYaml } from '../basic/test-helpers';
+import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
+import { byComponent, containerEnv, goldenYaml } from '../test-support/networking';
 
 const WEB = { image: 'registry.example.com/shop:1.0.0', variables: { DB_HOST: '${resources.db.host}', DB_PORT: '${resources.db.port}', DB_NAME: '${resources.db.name}', DB_USER: '${resources.db.username}', DB_PASSWORD: '${resources.db.password}' } };
 const db = (params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({ type: 'postgres', params, ...extra });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findObject } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score, WEB } from '../blue-green/test-helpers';
+import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score, WEB } from '../test-support/helpers';
 
 const withJob = (params: Record<string, unknown>, name?: string) =>
   score({ ...(name ? { name } : {}), resources: { deployment: { type: 'blue-green' }, identity: { type: 'pod-identity' }, migrate: { type: 'pre-deployment-job', params } } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findObject } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../blue-green/test-helpers';
-import { byComponent, containerEnv, goldenYaml } from '../basic/test-helpers';
+import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
+import { byComponent, containerEnv, goldenYaml } from '../test-support/networking';
 
 const WEB = { image: 'registry.example.com/shop:1.0.0', variables: { BUCKET: '${resources.docs.bucket}', AWS_REGION: '${resources.docs.region}' } };
 const bucket = (params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({ type: 's3-bucket', params, ...extra });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findObject, tempService } from '../test-support/render';
-import { at, INJECTIONS, positionOf, render, renderError, score } from '../blue-green/test-helpers';
-import { kindCounts, positionOfText } from '../basic/test-helpers';
+import { at, INJECTIONS, positionOf, render, renderError, score } from '../test-support/helpers';
+import { kindCounts, positionOfText } from '../test-support/networking';
 
 const withLedger = (params: Record<string, unknown>, allowAll = false) => score({
   resources: {

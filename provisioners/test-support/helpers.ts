@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { expect } from 'vitest';
 import type { GenerateResult, K8sObject } from '@score-nx/engine';
 import { validateDocuments } from '@score-nx/kubeconform';
-import { SHARED_DIR, tempService } from '../test-support/render';
+import { SHARED_DIR, tempService } from './render';
 
 /** Strings that would add a key, an object or a document if a template pasted them as text. */
 export const INJECTIONS = ['x\n---\nkind: Secret', 'a"\n  extra: key'];

@@ -1,12 +1,8 @@
-// Helpers shared by the tests of basic, monitoring, service, postgres, redis and s3-bucket.
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+// Helpers shared by the tests of the networking and data provisioners (basic, monitoring, service, postgres, redis, s3-bucket).
 import { expect } from 'vitest';
 import { toCanonicalYaml } from '@score-nx/engine';
-import type { GenerateResult, K8sObject } from '@score-nx/engine';
-import { validateDocuments } from '@score-nx/kubeconform';
-import { SHARED_DIR } from '../test-support/render';
-import { at } from '../blue-green/test-helpers';
+import type { K8sObject } from '@score-nx/engine';
+import { at } from './helpers';
 
 /** The objects one provisioner emitted, recognised by their `app.kubernetes.io/component` label. */
 export function byComponent(objects: readonly K8sObject[], ...components: string[]): K8sObject[] {
@@ -51,26 +47,6 @@ export function positionOfText(text: string, needle: string): string {
   if (index < 0) throw new Error(`no ${needle}`);
   const before = text.slice(0, index).split('\n');
   return `${before.length}:${before[before.length - 1]!.length + 1}`;
-}
-
-/**
- * Strict schema validation like blue-green's expectSchemaValid, skipping kinds without a schema in /work/shared
- * (ACK's FieldExport, services.k8s.aws/v1alpha1): those are reported as skipped, every other object must be valid.
- */
-export async function expectSchemaValidSkipping(result: GenerateResult, skip: string[]): Promise<void> {
-  const results = await validateDocuments([{ file: `${result.service}-${result.environment.name}.yaml`, content: result.yaml }], {
-    kubernetesVersion: result.environment.kubernetesVersion,
-    strict: true,
-    skip,
-    schemaLocations: [
-      join(SHARED_DIR, 'schemas', 'kubernetes', '{{ .NormalizedKubernetesVersion }}', '_definitions.json'),
-      join(SHARED_DIR, 'schemas', 'crds', '{{.Group}}', '{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'),
-    ],
-    compileCacheDir: join(tmpdir(), 'score-nx-provisioner-kubeconform-cache'),
-  });
-  const problems = results.filter((r) => r.status !== 'valid' && !(r.status === 'skipped' && skip.includes(r.kind))).map((r) => `${r.kind}/${r.name}: ${r.status} ${r.msg}`);
-  expect(problems).toEqual([]);
-  expect(results.length).toBe(result.objects.length);
 }
 
 /** The env entries of the first container, by name. */
