@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateService } from '@score-nx/engine';
@@ -20,7 +20,12 @@ export interface TempService {
  */
 export function tempService(scoreYaml: string, serviceConfigYaml?: string, files: Record<string, string> = {}): TempService {
   const root = mkdtempSync(join(tmpdir(), 'score-nx-prov-'));
+  // Temp workspaces have no release history: every environment uses the library as it is.
   cpSync(join(WORKSPACE_ROOT, 'environments'), join(root, 'environments'), { recursive: true });
+  for (const file of readdirSync(join(root, 'environments'))) {
+    const path = join(root, 'environments', file);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^provisioners: .*$/m, 'provisioners: workspace'));
+  }
   cpSync(join(WORKSPACE_ROOT, 'provisioners'), join(root, 'provisioners'), {
     recursive: true,
     filter: (src) => !src.includes('node_modules') && !src.endsWith('.test.ts'),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { run } from '../main';
@@ -21,7 +21,12 @@ export interface TempWorkspace {
  */
 export function tempWorkspace(files: Record<string, string> = {}): TempWorkspace {
   const root = mkdtempSync(join(tmpdir(), 'score-nx-cli-'));
+  // Temp workspaces have no release history: every environment uses the library as it is.
   cpSync(join(REPO_ROOT, 'environments'), join(root, 'environments'), { recursive: true });
+  for (const file of readdirSync(join(root, 'environments'))) {
+    const path = join(root, 'environments', file);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^provisioners: .*$/m, 'provisioners: workspace'));
+  }
   cpSync(join(REPO_ROOT, 'provisioners', 'library.yaml'), join(root, 'provisioners', 'library.yaml'));
   cpSync(join(REPO_ROOT, 'provisioners', 'configmap'), join(root, 'provisioners', 'configmap'), {
     recursive: true,
