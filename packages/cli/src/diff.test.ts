@@ -60,7 +60,7 @@ describe('score-nx diff', () => {
 
   it('shows a provisioner change in every service that uses it, between two commits', async () => {
     const w = setup();
-    edit(w, 'provisioners/configmap/manifests.yaml.njk', 'argocd.argoproj.io/sync-wave: "-1"', 'argocd.argoproj.io/sync-wave: "-2"');
+    edit(w, 'provisioners/configmap/manifests.yaml.njk', 'argocd.argoproj.io/sync-wave: "-5"', 'argocd.argoproj.io/sync-wave: "-6"');
     w.commit('configmaps in an earlier wave');
     const r = await w.cli(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '--env', 'dev']);
     const lines = r.stdout.split('\n');
@@ -70,7 +70,7 @@ describe('score-nx diff', () => {
       '    --- a/ConfigMap team-a/api-config (v1)',
       '    +++ b/ConfigMap team-a/api-config (v1)',
     ]);
-    expect(lines.filter((l) => /^ {4}[-+] /.test(l))).toEqual(['    -    argocd.argoproj.io/sync-wave: "-1"', '    +    argocd.argoproj.io/sync-wave: "-2"']);
+    expect(lines.filter((l) => /^ {4}[-+] /.test(l))).toEqual(['    -    argocd.argoproj.io/sync-wave: "-5"', '    +    argocd.argoproj.io/sync-wave: "-6"']);
   });
 
   it('shows an added resource as an added object and the workload change it brings', async () => {
@@ -88,7 +88,7 @@ describe('score-nx diff', () => {
     const w = setup();
     const release = await w.cli(['provisioners', 'release', '1.0.0']);
     expect(release.code).toBe(0);
-    edit(w, 'provisioners/configmap/manifests.yaml.njk', 'argocd.argoproj.io/sync-wave: "-1"', 'argocd.argoproj.io/sync-wave: "-3"');
+    edit(w, 'provisioners/configmap/manifests.yaml.njk', 'argocd.argoproj.io/sync-wave: "-5"', 'argocd.argoproj.io/sync-wave: "-7"');
     const r = await w.cli(['diff', '--provisioners', '1.0.0..workspace', '--env', 'prod', '--format', 'json']);
     const report = JSON.parse(r.stdout);
     expect(report.base).toBe('provisioners 1.0.0');
