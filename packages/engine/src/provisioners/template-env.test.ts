@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createTemplateEnvironment } from './template-env';
 import { parseAllDocuments } from 'yaml';
 import { createWorkspace, errorOf, scoreYaml } from './test-support/workspace';
 import type { Files } from './test-support/workspace';
@@ -177,5 +178,19 @@ describe('templates are sandboxed', () => {
   it('has no environment or process access through globals', () => {
     expect(renderTemplate('{{ process.env.HOME }}')).toMatch(/^resources\.tt: provisioner 't' \(m\.yaml\.njk\): template error: /);
     expect(renderTemplate('{{ require("fs") }}')).toMatch(/^resources\.tt: provisioner 't' \(m\.yaml\.njk\): template error: /);
+  });
+});
+
+describe('tojson output', () => {
+  const render = (template: string, context: object) => createTemplateEnvironment(new Map([['t.njk', template]])).render('t.njk', context);
+
+  it('is emitted as a flow collection', () => {
+    expect(render('v: {{ x | tojson }}', { x: { a: ['b'] } })).toBe('v: {"a":["b"]}');
+  });
+
+  it('cannot be turned into raw text: a string made from it is quoted, a filter that does not apply leaves the JSON', () => {
+    const value = 'x"}\nkind: Secret';
+    expect(render('v: {{ (x | tojson) ~ "" }}', { x: value })).toBe(`v: ${JSON.stringify(JSON.stringify(value))}`);
+    expect(render('v: {{ x | tojson | replace("\\"", "") }}', { x: value })).toBe(`v: ${JSON.stringify(value)}`);
   });
 });

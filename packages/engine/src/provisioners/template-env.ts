@@ -25,6 +25,18 @@ type Runtime = {
 const runtime = (nunjucks as unknown as { runtime: Runtime }).runtime;
 const SafeString = runtime.SafeString;
 
+/**
+ * What `tojson` returns: JSON text emitted as-is. Not a nunjucks SafeString on purpose: string filters
+ * (`replace`, `truncate`, `indent`...) keep a SafeString raw, but turn this into a plain string, which is then
+ * quoted like any other value. So no filter chain can splice raw text into the document.
+ */
+class FlowYaml {
+  constructor(readonly json: string) {}
+  toString(): string {
+    return this.json;
+  }
+}
+
 let installed = false;
 function installRuntimeHooks(): void {
   if (installed) return;
@@ -50,6 +62,7 @@ export function yamlQuote(text: string): string {
 }
 
 function yamlScalar(val: unknown): string {
+  if (val instanceof FlowYaml) return val.json;
   if (val instanceof SafeString) return val.toString();
   if (val === null || val === undefined) return 'null';
   if (typeof val === 'string') return yamlQuote(val);
@@ -63,7 +76,7 @@ function yamlScalar(val: unknown): string {
 }
 
 function toFlow(value: unknown): string {
-  const json = JSON.stringify(value, (_k, v: unknown) => (v instanceof SafeString ? v.toString() : v));
+  const json = JSON.stringify(value, (_k, v: unknown) => (v instanceof SafeString || v instanceof FlowYaml ? v.toString() : v));
   if (json === undefined) return 'null';
   return json.replace(UNSAFE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
@@ -99,7 +112,7 @@ export function createTemplateEnvironment(templates: ReadonlyMap<string, string>
     lstripBlocks: true,
   });
   for (const name of ['safe', 'escape', 'e', 'forceescape', 'urlize']) env.addFilter(name, refuse(name));
-  env.addFilter('tojson', (value: unknown) => new SafeString(toFlow(value)));
+  env.addFilter('tojson', (value: unknown) => new FlowYaml(toFlow(value)));
   env.addFilter('toyaml', (value: unknown) => stringifyDocument(value));
   env.addFilter('sha256', (value: unknown) => sha256Hex(typeof value === 'string' ? value : toFlow(value)));
   env.addFilter('b64encode', (value: unknown) => Buffer.from(String(value), 'utf8').toString('base64'));
