@@ -144,7 +144,7 @@ describe('blue-green', () => {
 
   it('needs service ports', () => {
     expect(renderError(score({ ports: {}, resources: { deployment: { type: 'blue-green' } } }))).toContain(
-      "error: blue-green needs service.ports in the Score file (its active and preview Services route to them)",
+      "blue-green needs service.ports in the Score file (its active and preview Services route to them)",
     );
   });
 

@@ -61,7 +61,7 @@ describe('canary', () => {
     expect(renderError(two)).toBe(`services/svc/score.yaml:${line}:11: resources.deployment.params.steps[0]: must NOT have more than 1 properties`);
     const duration = withCanary({ steps: [{ pause: { duration: 'x\n---\nkind: Secret' } }] });
     expect(renderError(duration)).toBe(`services/svc/score.yaml:${positionOf(duration, 'duration')}: resources.deployment.params.steps[0].pause.duration: must match pattern ^[0-9]+(s|m|h)?$`);
-    expect(renderError(score({ ports: {}, resources: { deployment: { type: 'canary' } } }))).toContain('error: canary needs service.ports');
+    expect(renderError(score({ ports: {}, resources: { deployment: { type: 'canary' } } }))).toContain('canary needs service.ports');
   });
 
   it('injection: VirtualService names and routes come out as the exact strings, objects unchanged', () => {

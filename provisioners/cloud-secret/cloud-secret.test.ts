@@ -59,7 +59,7 @@ describe('cloud-secret', () => {
 
   it('needs a pod-identity resource or a roleArn', () => {
     expect(renderError(score({ resources: { secrets: { type: 'cloud-secret', params: { name: 'a' } } } }))).toContain(
-      'error: cloud-secret needs exactly one pod-identity resource in the workload (found 0) or the roleArn param',
+      'cloud-secret needs exactly one pod-identity resource in the workload (found 0) or the roleArn param',
     );
   });
 

@@ -155,7 +155,7 @@ describe('monitoring', () => {
     const missing = score({ resources: { monitoring: monitoring({}) } });
     expect(renderError(missing)).toBe(`services/svc/score.yaml:${positionOf(missing, 'params')}: resources.monitoring.params: missing required field 'devTeamSlackChannel'`);
     expect(renderError(score({ resources: { monitoring: monitoring({ devTeamSlackChannel: 'team', metricsPort: 'metrics' }) } }))).toContain(
-      "error: monitoring: the metrics port 'metrics' is not in service.ports (the ServiceMonitor scrapes a Service port by name)",
+      "monitoring: the metrics port 'metrics' is not in service.ports (the ServiceMonitor scrapes a Service port by name)",
     );
   });
 

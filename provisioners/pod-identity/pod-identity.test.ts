@@ -100,7 +100,7 @@ describe('pod-identity', () => {
     const bad = owned({ maxSessionDuration: 60 });
     expect(renderError(bad)).toBe(`services/svc/score.yaml:${positionOf(bad, 'maxSessionDuration')}: resources.identity.params.maxSessionDuration: must be >= 3600`);
     expect(renderError(score({ metadata: { identity: 'admin' }, resources: { identity: { type: 'pod-identity' } } }))).toContain(
-      "error: unknown identity profile 'admin' in metadata.identity (pod-identity knows: default)",
+      "unknown identity profile 'admin' in metadata.identity (pod-identity knows: default)",
     );
   });
 

@@ -102,7 +102,7 @@ describe('pre-deployment-job', () => {
     expect(renderError(none)).toBe(`services/svc/score.yaml:${positionOf(none, 'params')}: resources.migrate.params: must set at least one of 'command' or 'args'`);
     const negative = withJob({ args: ['a'], backoffLimit: -1 });
     expect(renderError(negative)).toBe(`services/svc/score.yaml:${positionOf(negative, 'backoffLimit')}: resources.migrate.params.backoffLimit: must be >= 0`);
-    expect(renderError(withJob({ args: ['a'], container: 'x\n---\nkind: Secret' }))).toContain('error: no container "x\\n---\\nkind: Secret" in the workload (containers: web)');
+    expect(renderError(withJob({ args: ['a'], container: 'x\n---\nkind: Secret' }))).toContain('no container "x\\n---\\nkind: Secret" in the workload (containers: web)');
   });
 
   it('injection: command and args come out as the exact strings, objects unchanged', () => {

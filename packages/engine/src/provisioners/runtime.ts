@@ -148,9 +148,24 @@ function renderTemplate(p: ProvisionerDefinition, file: string, context: Provisi
   try {
     return env.render(file, context as unknown as object);
   } catch (err) {
-    const message = (err as Error).message.replace(/^\(unknown path\)\s*/, '').replace(/\s*\n\s*/g, ' ').trim();
-    throw new UserError(`${where(p, file, resourceName)}: template error: ${message}`);
+    throw new UserError(`${where(p, file, resourceName)}: ${describeTemplateError((err as Error).message)}`);
   }
+}
+
+/**
+ * Nunjucks messages repeat the template name and wrap errors in layers ("(t.njk) Template render error: (t.njk)
+ * [Line 3, Column 5] Error: ..."); keep the innermost position and the message: `line 3, column 5: ...`.
+ */
+export function describeTemplateError(raw: string): string {
+  const flat = raw.replace(/\s*\n\s*/g, ' ').trim();
+  const position = [...flat.matchAll(/\[Line (\d+), Column (\d+)\]/g)].pop();
+  const message = flat
+    .replace(/\((?:unknown path|[^()\s]+\.njk)\)\s*/g, '')
+    .replace(/Template render error:\s*/g, '')
+    .replace(/\[Line \d+, Column \d+\]\s*/g, '')
+    .replace(/^(?:Error:\s*)+/, '')
+    .trim();
+  return position ? `line ${position[1]}, column ${position[2]}: ${message}` : message;
 }
 
 function renderMapping(p: ProvisionerDefinition, file: string, context: ProvisionerContext, resourceName: string): Record<string, unknown> {
