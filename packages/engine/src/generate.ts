@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { renderManifests } from './assemble';
 import type { SourcedObject } from './assemble';
 import { assertNoSecretRefs } from './convert/secrets';
-import { convertWorkload, instanceLabel, MANAGED_BY } from './convert/workload';
+import { convertWorkload, instanceLabel, MANAGED_BY, servicePorts } from './convert/workload';
 import type { K8sObject } from './convert/workload';
 import { DocumentError, UserError } from './errors';
 import { sortKeys } from './output/canonical-yaml';
@@ -138,9 +138,7 @@ function render(
   if (version !== 'workspace') inputs.add(RELEASES_FILE);
 
   const environment = { name: env.name, kubernetesVersion: env.kubernetesVersion, metadata: env.metadata, capabilities: env.capabilities, preview: env.preview, pr: env.pr ?? null };
-  const ports = Object.entries(workload.service?.ports ?? {})
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([portName, p]) => ({ name: portName, port: p.port, targetPort: p.targetPort ?? p.port, protocol: (p.protocol ?? 'TCP').toUpperCase() }));
+  const ports = servicePorts(workload);
   const workloadContext: Record<string, unknown> = {
     name,
     metadata,

@@ -4,6 +4,7 @@ import type { DocPath } from '../errors';
 import { RefError, substitute, workloadResolver } from '../score/placeholders';
 import type { PlaceholderContext } from '../score/placeholders';
 import type { ScoreContainer, ScoreFile, ScoreProbe, ScoreWorkload } from '../score/types';
+import { byCodeUnit } from '../output/canonical-yaml';
 import { shortHash } from '../util/hash';
 import { canonicalQuantity, QuantityError } from './quantity';
 import { containsSecretRef, decodeSecretRefs, secretRefEnvName } from './secrets';
@@ -128,7 +129,7 @@ export function convertWorkload(workload: ScoreWorkload, options: ConvertOptions
   const podTemplate = { metadata: { labels: { ...labels }, annotations: podAnnotations }, spec: podSpec };
 
   const services: K8sObject[] = [];
-  const ports = Object.entries(workload.service?.ports ?? {}).sort(([a], [b]) => compare(a, b));
+  const ports = servicePorts(workload);
   if (ports.length > 0) {
     services.push({
       apiVersion: 'v1',
@@ -136,12 +137,7 @@ export function convertWorkload(workload: ScoreWorkload, options: ConvertOptions
       metadata: meta(annotations[SERVICE_NAME_ANNOTATION] ?? name),
       spec: {
         selector: { ...selector },
-        ports: ports.map(([portName, p]) => ({
-          name: portName,
-          port: p.port,
-          targetPort: p.targetPort ?? p.port,
-          protocol: (p.protocol ?? 'TCP').toUpperCase(),
-        })),
+        ports,
       },
     });
   }
@@ -181,8 +177,20 @@ export function convertWorkload(workload: ScoreWorkload, options: ConvertOptions
   return { kind, name, selector, labels, podTemplate, configMaps, services, controller };
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+const compare = byCodeUnit;
+
+export interface ServicePort {
+  name: string;
+  port: number;
+  targetPort: number;
+  protocol: string;
+}
+
+/** `service.ports` by name, with the defaults filled in: targetPort = port, protocol TCP (upper-cased). */
+export function servicePorts(workload: ScoreWorkload): ServicePort[] {
+  return Object.entries(workload.service?.ports ?? {})
+    .sort(([a], [b]) => byCodeUnit(a, b))
+    .map(([name, p]) => ({ name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: (p.protocol ?? 'TCP').toUpperCase() }));
 }
 
 function substituteAt(value: string, resolve: (ref: string, parts: string[]) => unknown, path: DocPath): string {

@@ -148,8 +148,9 @@ export function loadServiceConfig(serviceDir: string, displayDir: string): Servi
 export function libraryVersionFor(env: EnvironmentDefinition, config: ServiceConfig | undefined): string {
   const version = config?.environments[env.name]?.provisioners ?? env.provisioners;
   if (version !== 'workspace' && !semver.valid(version)) {
-    const where = config?.environments[env.name]?.provisioners ? config.source.error(['environments', env.name, 'provisioners'], '') : undefined;
-    throw new UserError(`${where ? where.message.replace(/: $/, ': ') : `${env.file}: `}library version '${version}' must be 'workspace' or a semantic version such as 1.2.0`);
+    const detail = `library version '${version}' must be 'workspace' or a semantic version such as 1.2.0`;
+    if (config?.environments[env.name]?.provisioners) throw config.source.error(['environments', env.name, 'provisioners'], detail);
+    throw new UserError(`${env.file}: ${detail}`);
   }
   return version;
 }

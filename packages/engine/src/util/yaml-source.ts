@@ -33,10 +33,6 @@ export function parseYamlMapping(file: string, text: string, what = 'document'):
     const detail = describeYamlError(first.code, first.message, text.slice(first.pos[0]), what);
     throw new DocumentError([], detail, file, pos(first.pos[0]));
   }
-  const extra = text.slice(doc.range[2]).trim();
-  if (extra.startsWith('---') && extra.replace(/^---/, '').trim() !== '') {
-    throw new DocumentError([], `a ${what} holds one YAML document, found more than one`, file, pos(doc.range[2]));
-  }
   if (!isMap(doc.contents)) {
     const at = doc.contents ? pos(doc.contents.range[0]) : { line: 1, col: 1 };
     const found = doc.contents === null ? 'an empty document' : isSeq(doc.contents) ? 'a sequence' : 'a scalar';
