@@ -6,12 +6,14 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 // Tests import sibling packages from source so that no build is needed between an edit and a test run.
 export default defineConfig({
   resolve: {
-    alias: {
-      '@score-nx/engine': src('engine'),
-      '@score-nx/kubeconform': src('kubeconform'),
-      '@score-nx/nx-plugin': src('nx-plugin'),
-      '@score-nx/cli': src('cli'),
-    },
+    alias: [
+      // Deep imports of a module kept light on purpose (the plugin's graph code must not load the validator).
+      { find: /^@score-nx\/kubeconform\/dist\/(.*)$/, replacement: fileURLToPath(new URL('./packages/kubeconform/src/$1.ts', import.meta.url)) },
+      { find: /^@score-nx\/engine$/, replacement: src('engine') },
+      { find: /^@score-nx\/kubeconform$/, replacement: src('kubeconform') },
+      { find: /^@score-nx\/nx-plugin$/, replacement: src('nx-plugin') },
+      { find: /^@score-nx\/cli$/, replacement: src('cli') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'provisioners/**/*.test.ts', 'tools/**/*.test.ts'],

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { expect } from 'vitest';
 import type { GenerateResult, K8sObject } from '@score-nx/engine';
 import { validateDocuments } from '@score-nx/kubeconform';
-import { SHARED_DIR, tempService } from './render';
+import { tempService, WORKSPACE_ROOT } from './render';
 
 /** Strings that would add a key, an object or a document if a template pasted them as text. */
 export const INJECTIONS = ['x\n---\nkind: Secret', 'a"\n  extra: key'];
@@ -100,14 +100,14 @@ export function expectValidNames(objects: readonly K8sObject[], options: { excep
   }
 }
 
-/** Every object valid against the strict Kubernetes schemas of the environment's version and the CRD schemas. */
+/** Every object valid against the workspace's own schemas/ (strict Kubernetes schemas of the environment's version, CRDs). */
 export async function expectSchemaValid(result: GenerateResult): Promise<void> {
   const results = await validateDocuments([{ file: `${result.service}-${result.environment.name}.yaml`, content: result.yaml }], {
     kubernetesVersion: result.environment.kubernetesVersion,
     strict: true,
     schemaLocations: [
-      join(SHARED_DIR, 'schemas', 'kubernetes', '{{ .NormalizedKubernetesVersion }}', '_definitions.json'),
-      join(SHARED_DIR, 'schemas', 'crds', '{{.Group}}', '{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'),
+      join(WORKSPACE_ROOT, 'schemas', 'kubernetes', '{{ .NormalizedKubernetesVersion }}', '_definitions.json'),
+      join(WORKSPACE_ROOT, 'schemas', 'crds', '{{.Group}}', '{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'),
     ],
     compileCacheDir: join(tmpdir(), 'score-nx-provisioner-kubeconform-cache'),
   });

@@ -5,7 +5,6 @@ import { generateService } from '@score-nx/engine';
 import type { GenerateResult, K8sObject } from '@score-nx/engine';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../..');
-export const SHARED_DIR = resolve(WORKSPACE_ROOT, '../shared');
 
 export interface TempService {
   /** Writes a Score file (and optionally a service config and other files) and renders it. */

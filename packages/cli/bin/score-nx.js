@@ -1,7 +1,20 @@
 #!/usr/bin/env node
 'use strict';
+// A reader that closes early (`| head`, `| true`) is not an error: once stdout is closed, further output is
+// dropped and the command ends with the exit code it would have had.
+let stdoutClosed = false;
+process.stdout.on('error', (err) => {
+  if (err && err.code === 'EPIPE') {
+    stdoutClosed = true;
+    return;
+  }
+  throw err;
+});
+const stdout = { write: (chunk) => (stdoutClosed ? true : process.stdout.write(chunk)) };
+// https://no-color.org: any non-empty NO_COLOR turns colour off; so does output that is not a terminal.
+const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 require('../dist/main.js')
-  .run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env })
+  .run(process.argv.slice(2), { stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env, colour })
   .then((code) => {
     process.exitCode = code;
   });

@@ -9,6 +9,8 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Colour allowed: stdout is a TTY and NO_COLOR is unset (the bin decides; tests and pipes get none). */
+  colour?: boolean;
 }
 
 /** Logs go to stderr, always: stdout carries only command output (manifests, tables, JSON). */

@@ -1,11 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '@score-nx/engine';
 import { runImportCrd, runKubeconformCli } from '@score-nx/kubeconform';
+import { validateArgs } from './commands/validate';
 import { registerDiff } from './commands/diff';
 import { registerGenerate } from './commands/generate';
 import { registerPromote } from './commands/promote';
 import { registerProvisioners } from './commands/provisioners';
 import { registerSchema } from './commands/schema';
+import { registerSchemas } from './commands/schemas';
+import { CLI_VERSION } from './version';
 import type { CliIo } from './io';
 
 export type { CliIo } from './io';
@@ -15,22 +18,32 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   // `validate` keeps kubeconform's own single-dash flags (-strict, -schema-location...), which commander would
   // misread, so it is dispatched before parsing.
   if (argv[0] === 'validate') {
-    const kubeconformIo = { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, ...(io.stdin ? { stdin: io.stdin as never } : {}) };
+    const kubeconformIo = { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, colour: io.colour === true, ...(io.stdin ? { stdin: io.stdin as never } : {}) };
     if (argv[1] === 'import-crd') return runImportCrd(argv.slice(2), kubeconformIo);
-    return runKubeconformCli(argv.slice(1), kubeconformIo);
+    let args: string[];
+    try {
+      args = validateArgs(argv.slice(1), io);
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      io.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    return runKubeconformCli(args, kubeconformIo);
   }
   const program = new Command('score-nx')
     .description('Score workloads to Kubernetes manifests, for an Nx workspace')
+    .version(CLI_VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError(false)
     .addHelpText(
       'after',
-      '\nValidation (kubeconform command line):\n  score-nx validate [-strict] [-summary] [-kubernetes-version V] [-schema-location L]... [-output text|json|junit|tap|pretty] <files|dirs|->\n  score-nx validate import-crd <crd.yaml...> --out <dir>\n',
+      '\nValidation (kubeconform command line):\n  score-nx validate --env <environment> <files|dirs|->   (that environment\'s Kubernetes version, the workspace schemas/, -strict)\n  score-nx validate [-strict] [-summary] [-kubernetes-version V] [-schema-location L]... [-output text|json|junit|tap|pretty] <files|dirs|->\n  score-nx validate import-crd <crd.yaml...> --out <dir>\n',
     );
   registerGenerate(program, io);
   registerProvisioners(program, io);
   registerSchema(program, io);
+  registerSchemas(program, io);
   registerPromote(program, io);
   registerDiff(program, io);
   try {

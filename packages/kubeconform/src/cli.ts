@@ -18,6 +18,8 @@ export interface CliIo {
   stderr: Writer;
   stdin?: Readable & { isTTY?: boolean };
   cwd?: string;
+  /** Colour in `-output pretty` (default true, as kubeconform; score-nx passes false for NO_COLOR or a non-TTY). */
+  colour?: boolean;
   /** junit's reported run time; tests inject a constant. */
   clock?: () => number;
 }
@@ -91,7 +93,7 @@ async function run(cfg: CliConfig, io: CliIo, cwd: string): Promise<number> {
     cwd,
   });
   const useStdin = cfg.files.length === 0 || (cfg.files.length === 1 && cfg.files[0] === '-');
-  const out = createOutput(cfg.output, io.stdout, { summary: cfg.summary, isStdin: useStdin, verbose: cfg.verbose, clock: io.clock });
+  const out = createOutput(cfg.output, io.stdout, { summary: cfg.summary, isStdin: useStdin, verbose: cfg.verbose, clock: io.clock, colour: io.colour ?? true });
   let failed = false;
   let stop = false;
   const emit = (r: ValidationResult) => {

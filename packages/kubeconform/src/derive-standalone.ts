@@ -67,6 +67,11 @@ export class StandaloneDeriver {
     return [...this.names().keys()].filter((n) => this.derive(n, false) !== undefined).sort();
   }
 
+  /** The definitions keys that a standalone file name is derived from (the last that converts wins). */
+  keysFor(fileName: string): readonly string[] {
+    return this.names().get(fileName) ?? [];
+  }
+
   private names(): Map<string, string[]> {
     if (this.byName === undefined) {
       this.byName = new Map();

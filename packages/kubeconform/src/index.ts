@@ -8,3 +8,6 @@ export { crdToSchemas, runImportCrd } from './crd-convert';
 export type { CrdSchemaFile } from './crd-convert';
 export { DEFAULT_LOCATION } from './locations';
 export { defaultCacheDir } from './cache';
+export { checkSchemas, DEFAULT_SCHEMA_SOURCES, LOCK_FILE, pullSchemas, pruneDefinitions, SchemaPullError } from './schema-pull';
+export { workspaceSchemaLocations } from './workspace-layout';
+export type { ApiType, PullOptions, SchemaSource, SchemaSources } from './schema-pull';

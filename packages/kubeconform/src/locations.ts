@@ -156,7 +156,7 @@ function httpGet(url: string): Promise<{ status: number; body: Buffer }> {
 }
 
 /** retryablehttp with RetryMax=2: three tries on network errors and 5xx (short waits here). */
-async function fetchWithRetry(url: string): Promise<{ status: number; body: Buffer }> {
+export async function fetchWithRetry(url: string): Promise<{ status: number; body: Buffer }> {
   let last: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * attempt));

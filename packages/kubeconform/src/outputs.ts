@@ -95,30 +95,44 @@ class PrettyOutput implements Output {
     private readonly summary: boolean,
     private readonly isStdin: boolean,
     private readonly verbose: boolean,
+    private readonly colour: boolean,
   ) {}
+  // NO_COLOR and a non-TTY turn colour off (the caller decides); kubeconform itself always colours.
+  private get reset(): string {
+    return this.colour ? RESET : '';
+  }
+  private get red(): string {
+    return this.colour ? RED : '';
+  }
+  private get green(): string {
+    return this.colour ? GREEN : '';
+  }
+  private get yellow(): string {
+    return this.colour ? YELLOW : '';
+  }
   write(r: ValidationResult): void {
     this.files.add(r.filename);
     count(this.c, r);
     const p = r.filename;
     switch (r.status) {
       case 'valid':
-        if (this.verbose) this.w.write(`${GREEN}\u2714${RESET} ${p}: ${GREEN}${r.kind} ${r.name} is valid${RESET}\n`);
+        if (this.verbose) this.w.write(`${this.green}\u2714${this.reset} ${p}: ${this.green}${r.kind} ${r.name} is valid${this.reset}\n`);
         break;
       case 'invalid':
-        this.w.write(`${RED}\u2716${RESET} ${p}: ${RED}${r.kind} ${r.name} is invalid: ${r.msg}${RESET}\n`);
+        this.w.write(`${this.red}\u2716${this.reset} ${p}: ${this.red}${r.kind} ${r.name} is invalid: ${r.msg}${this.reset}\n`);
         break;
       case 'error':
         // kubeconform's own ordering bug (name after "failed validation:") is kept on purpose.
         this.w.write(
           r.kind !== '' && r.name !== ''
-            ? `${RED}\u2716${RESET} ${p}: ${RED}${r.kind} failed validation: ${r.name} ${r.msg}${RESET}\n`
-            : `${RED}\u2716${RESET} ${p}: ${RED}failed validation: ${r.name} ${r.msg}${RESET}\n`,
+            ? `${this.red}\u2716${this.reset} ${p}: ${this.red}${r.kind} failed validation: ${r.name} ${r.msg}${this.reset}\n`
+            : `${this.red}\u2716${this.reset} ${p}: ${this.red}failed validation: ${r.name} ${r.msg}${this.reset}\n`,
         );
         break;
       case 'skipped':
         if (this.verbose) {
           const what = r.kind !== '' && r.name !== '' ? `${r.kind} ${r.name} skipped` : r.kind !== '' ? `${r.kind} skipped` : 'skipped';
-          this.w.write(`${YELLOW}-${RESET} ${p}: ${YELLOW}${what}${RESET}\n`);
+          this.w.write(`${this.yellow}-${this.reset} ${p}: ${this.yellow}${what}${this.reset}\n`);
         }
         break;
       case 'empty':
@@ -282,6 +296,8 @@ export interface OutputOptions {
   summary: boolean;
   isStdin: boolean;
   verbose: boolean;
+  /** ANSI colour in the pretty output (default true, as kubeconform). */
+  colour?: boolean;
   /** junit's run time in seconds; injectable so tests can assert exact XML. */
   clock?: () => number;
 }
@@ -291,7 +307,7 @@ export function createOutput(format: OutputFormat, w: Writer, o: OutputOptions):
     case 'text':
       return new TextOutput(w, o.summary, o.isStdin, o.verbose);
     case 'pretty':
-      return new PrettyOutput(w, o.summary, o.isStdin, o.verbose);
+      return new PrettyOutput(w, o.summary, o.isStdin, o.verbose, o.colour ?? true);
     case 'json':
       return new JsonOutput(w, o.summary, o.verbose);
     case 'tap':

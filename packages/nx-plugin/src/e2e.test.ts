@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,41 @@ describe('nx plugin end to end (real nx binary)', { timeout: 120_000 }, () => {
     const r = nx(['run', 'alpha:generate:prd']);
     expect(r.code).not.toBe(0);
     expect(r.out).toContain("unknown configuration 'prd'");
+  });
+
+  it('one broken score.yaml fails only its own project, with the positioned message', () => {
+    const file = join(root, 'services/beta/score.yaml');
+    const original = readFileSync(file, 'utf8');
+    appendFileSync(file, 'oops: [\n');
+    try {
+      const lines = original.split('\n').length;
+      const r = nx(['run-many', '-t', 'generate', '--skip-nx-cache']);
+      expect(r.code).not.toBe(0);
+      expect(r.out).not.toContain('Failed to process project graph');
+      expect(r.out).toMatch(new RegExp(`services/beta/score\\.yaml:${lines + 1}:1: invalid YAML`));
+      expect(r.out).toMatch(/Failed tasks:\s+- beta:generate\s/);
+      expect(r.out).toContain('alpha (dev, provisioners workspace)');
+      expect(r.out).toContain('gamma (prod, provisioners 1.0.0)');
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  it('validates against the workspace schemas/ by default; pulling schemas invalidates validate', () => {
+    cpSync(join(repoRoot, 'schemas'), join(root, 'schemas'), { recursive: true });
+    const first = ok(['run-many', '-t', 'validate']);
+    expect(first).toContain('alpha (dev, Kubernetes 1.33.0): 4 valid');
+    expect(first).toContain('Successfully ran target validate for 3 projects');
+    const validateHit = /nx run alpha:validate:dev\s+\[(local cache|existing outputs match the cache, left as is)\]/;
+    expect(ok(['run', 'alpha:validate:dev'])).not.toMatch(validateHit);
+    expect(ok(['run', 'alpha:validate:dev'])).toMatch(validateHit);
+    // A changed schema file is an input of every validate task that reads it.
+    appendFileSync(join(root, 'schemas/kubernetes/v1.33.0/_definitions.json'), '\n');
+    expect(ok(['run', 'alpha:validate:dev'])).not.toMatch(validateHit);
+    rmSync(join(root, 'schemas'), { recursive: true });
+    const missing = nx(['run', 'alpha:validate:dev', '--skip-nx-cache']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.out).toContain("schemas were looked up in: schemas/kubernetes/{{ .NormalizedKubernetesVersion }}/_definitions.json, schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json (Kubernetes 1.33.0); run 'npx score-nx schemas pull'");
   });
 
   it('renders without batch mode too (one process per task)', () => {

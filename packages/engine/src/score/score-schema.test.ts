@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
@@ -6,16 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { createScoreValidator, scoreSchema } from './score-schema';
 import type { ScoreSchemaError } from './score-schema';
 
-// The official Score schema and sample are test oracles only; they live outside
-// the repository (packages/engine/src/score -> repo root -> ../shared).
-const ORACLE_DIR = path.resolve(__dirname, '../../../../../shared/score-spec');
+// The official Score schema and sample are test oracles only; they live outside the repository, beside the clone
+// (packages/engine/src/score -> repo root -> ../shared, or SCORE_NX_SHARED_DIR). Without them the conformance suite
+// is skipped, saying so; the message tests below need no oracle.
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+const ORACLE_DIR = path.join(path.resolve(REPO_ROOT, process.env['SCORE_NX_SHARED_DIR'] ?? '../shared'), 'score-spec');
+const oracleMissing = existsSync(path.join(ORACLE_DIR, 'score-full.yaml')) ? false : `skipped: ${ORACLE_DIR} is absent (the official Score schema and sample)`;
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const fullSample = parse(readFileSync(path.join(ORACLE_DIR, 'score-full.yaml'), 'utf8')) as Doc;
-const officialValidate = new Ajv2020({ allErrors: true, strict: false }).compile(
-  JSON.parse(readFileSync(path.join(ORACLE_DIR, 'score-v1b1.json'), 'utf8')) as object,
-);
+const fullSample = oracleMissing ? ({} as Doc) : (parse(readFileSync(path.join(ORACLE_DIR, 'score-full.yaml'), 'utf8')) as Doc);
+const officialValidate = oracleMissing
+  ? () => false
+  : new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(ORACLE_DIR, 'score-v1b1.json'), 'utf8')) as object);
 const validate = createScoreValidator();
 
 const minimal = (): Doc => ({
@@ -52,7 +55,7 @@ interface Variant {
 const ok = (name: string, doc: unknown): Variant => ({ name, doc, valid: true });
 const bad = (name: string, doc: unknown): Variant => ({ name, doc, valid: false });
 
-const variants: Variant[] = [
+const variants: Variant[] = oracleMissing ? [] : [
   // ---- accepted documents -------------------------------------------------
   ok('official full sample', full()),
   ok('minimal workload', minimal()),
@@ -189,7 +192,7 @@ const variants: Variant[] = [
   bad('invalid resource name', fromMin((d) => (d.resources = { Db_1: { type: 'db' } }))),
 ];
 
-describe('scoreSchema conformance with the official Score schema', () => {
+describe.skipIf(oracleMissing)(`scoreSchema conformance with the official Score schema${oracleMissing ? ` — ${oracleMissing}` : ''}`, () => {
   it('has a meaningful number of variants, both valid and invalid', () => {
     expect(variants.length).toBeGreaterThanOrEqual(40);
     expect(variants.filter((v) => v.valid).length).toBeGreaterThanOrEqual(10);

@@ -3,13 +3,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { runKubeconformCli } from '../cli';
-import { crdCatalog, schemasDir } from './paths';
+import { crdCatalog, schemasDir, sharedCrdCatalog } from './paths';
 
+// The workspace's own schemas/ (pruned to what the library emits): what a stranger's clone validates with.
 // Compiled validators are cached across test files (the cache key covers schema and package version).
 process.env.SCORE_NX_KUBECONFORM_CACHE ??= path.join(os.tmpdir(), 'score-nx-kubeconform-test-cache');
 
 export const K8S_LOCATION = path.join(schemasDir, 'kubernetes', '{{ .NormalizedKubernetesVersion }}', '_definitions.json');
 export const CRD_LOCATION = path.join(crdCatalog, '{{.Group}}', '{{.ResourceKind}}_{{.ResourceAPIVersion}}.json');
+/** The whole CRD catalog beside the clone, for rows about kinds the workspace does not emit (skip when absent). */
+export const SHARED_CRD_LOCATION = path.join(sharedCrdCatalog, '{{.Group}}', '{{.ResourceKind}}_{{.ResourceAPIVersion}}.json');
 
 export interface Run {
   code: number;

@@ -5,6 +5,7 @@ import { AggregateCreateNodesError } from '@nx/devkit';
 import type { CreateNodesContextV2, ProjectConfiguration } from '@nx/devkit';
 import { createDependencies, createNodes, createNodesV2 } from '../index';
 import { configurationRequests, preTasksExecution } from './configuration-guard';
+import { schemaInputs } from './create-nodes';
 import { globToRegExp } from './options';
 import type { ScorePluginOptions } from './options';
 import { sampleWorkspace, service, tempWorkspace } from '../test-support/workspace';
@@ -76,7 +77,14 @@ describe('createNodes', () => {
     expect(alpha.targets!['validate']).toMatchObject({
       executor: '@score-nx/nx-plugin:validate',
       dependsOn: ['generate'],
-      inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, { externalDependencies: [] }],
+      inputs: [
+        { dependentTasksOutputFiles: '**/*', transitive: false },
+        // The schema files it reads, per Kubernetes version: pulling schemas invalidates exactly these validations.
+        '{workspaceRoot}/schemas/v1.31.0/_definitions.json',
+        '{workspaceRoot}/schemas/v1.32.0/_definitions.json',
+        '{workspaceRoot}/schemas/v1.33.0/_definitions.json',
+        { externalDependencies: [] },
+      ],
       outputs: [],
       options: {
         environment: '*',
@@ -169,9 +177,50 @@ describe('createNodes', () => {
     expect(e.partialResults).toHaveLength(3);
   });
 
-  it('reports a score.yaml without metadata.name with its position', () => {
-    const root = workspace({ ...sampleWorkspace(), 'services/bad/score.yaml': 'apiVersion: score.dev/v1b1\nmetadata: {}\ncontainers: {}\n' });
-    expect(() => run(root, ['services/bad/score.yaml'])).toThrow(AggregateCreateNodesError);
+  it('validates against the workspace schemas/ by default, with those files as inputs', () => {
+    const root = workspace(sampleWorkspace());
+    const validate = run(root, SCORE_FILES)[0]![1].projects!['services/alpha']!.targets!['validate']!;
+    expect((validate.options as { schemaLocations: string[] }).schemaLocations).toEqual([
+      'schemas/kubernetes/{{ .NormalizedKubernetesVersion }}/_definitions.json',
+      'schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json',
+    ]);
+    expect(validate.inputs).toEqual([
+      { dependentTasksOutputFiles: '**/*', transitive: false },
+      '{workspaceRoot}/schemas/crds/**/*',
+      '{workspaceRoot}/schemas/kubernetes/v1.31.0/_definitions.json',
+      '{workspaceRoot}/schemas/kubernetes/v1.32.0/_definitions.json',
+      '{workspaceRoot}/schemas/kubernetes/v1.33.0/_definitions.json',
+      { externalDependencies: [] },
+    ]);
+  });
+
+  it.each([
+    ['https://example.com/{{ .ResourceKind }}.json', []],
+    ['/abs/schemas/{{ .Group }}/x.json', []],
+    ['../outside/{{ .Group }}.json', []],
+    ['./local/{{ .NormalizedKubernetesVersion }}-standalone/{{ .ResourceKind }}.json', ['{workspaceRoot}/local/v1.33.0-standalone/**/*']],
+  ] as const)('turns the location %s into inputs %j', (location, expected) => {
+    expect(schemaInputs([location], ['1.33.0'])).toEqual(expected);
+  });
+
+  it.each([
+    ['a YAML syntax error', 'apiVersion: score.dev/v1b1\nmetadata:\n  name: bad\ncontainers: [\n', 'bad', /^services\/bad\/score\.yaml:5:1: invalid YAML: /],
+    ['no metadata.name (named after its folder)', 'apiVersion: score.dev/v1b1\nmetadata: {}\ncontainers: {}\n', 'bad', /^services\/bad\/score\.yaml:2:1: metadata\.name: a service needs metadata\.name: it is the Nx project name$/],
+  ] as const)('never throws for %s: the project exists and each target fails with the positioned message', (_name, text, project, message) => {
+    const root = workspace({ ...sampleWorkspace(), 'services/bad/score.yaml': text });
+    const results = run(root, ['services/alpha/score.yaml', 'services/bad/score.yaml']);
+    expect(results.map(([f]) => f)).toEqual(['services/alpha/score.yaml', 'services/bad/score.yaml']);
+    const bad = results[1]![1].projects!['services/bad']!;
+    expect(bad.name).toBe(project);
+    for (const target of ['generate', 'validate']) expect((bad.targets![target]!.options as { serviceError: string }).serviceError).toMatch(message);
+    expect(results[0]![1].projects!['services/alpha']!.targets!['generate']!.options).not.toHaveProperty('serviceError');
+  });
+
+  it('a broken service-config.yaml keeps the Score name and fails the targets with its message', () => {
+    const root = workspace({ ...sampleWorkspace(), 'services/alpha/service-config.yaml': 'environments:\n  dev: [\n' });
+    const alpha = run(root, ['services/alpha/score.yaml'])[0]![1].projects!['services/alpha']!;
+    expect(alpha.name).toBe('alpha');
+    expect((alpha.targets!['generate']!.options as { serviceError: string }).serviceError).toMatch(/^services\/alpha\/service-config\.yaml:\d+:\d+: invalid YAML/);
   });
 });
 

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { AggregateCreateNodesError } from '@nx/devkit';
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { loadServiceConfig, parseYamlMapping } from '@score-nx/engine';
+import { isUserError, loadServiceConfig, parseYamlMapping } from '@score-nx/engine';
 import type { ServiceConfig } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../paths';
 import { WorkspaceState } from '../workspace-state';
@@ -22,6 +23,8 @@ interface ServiceInfo {
   name: string;
   metadata: Record<string, unknown>;
   config: ServiceConfig | undefined;
+  /** The user error that makes this service unrenderable: every target fails with it. */
+  problem?: string;
 }
 
 /** The Nx plugin's createNodes (v2 shape): one project per folder holding a score.yaml. */
@@ -45,13 +48,7 @@ export function createScoreNodes(
   const state = new WorkspaceState(context.workspaceRoot);
   const errors: Array<[file: string, error: Error]> = [];
   const services: ServiceInfo[] = [];
-  for (const file of candidates) {
-    try {
-      services.push(readService(context.workspaceRoot, file));
-    } catch (err) {
-      errors.push([file, err as Error]);
-    }
-  }
+  for (const file of candidates) services.push(readService(context.workspaceRoot, file));
 
   // Two services with one name: an error naming both files (Nx's own message would only name the folders).
   const byName = new Map<string, ServiceInfo>();
@@ -87,16 +84,54 @@ export function createScoreNodes(
   return results;
 }
 
+/**
+ * Reads what the graph needs of one service. A mistake in the service's own files never throws: the project is
+ * still created (named after metadata.name when that can be read, else after its folder) and its targets fail
+ * with the same positioned message the CLI prints, so that one broken service never takes down the graph.
+ */
 function readService(workspaceRoot: string, file: string): ServiceInfo {
   const root = dirname(file) === '.' ? '.' : dirname(file);
-  const doc = parseYamlMapping(file, readFileSync(join(workspaceRoot, file), 'utf8'), 'Score file');
-  const metadata = doc.data['metadata'];
-  const name = metadata && typeof metadata === 'object' ? (metadata as Record<string, unknown>)['name'] : undefined;
-  if (typeof name !== 'string' || name === '') throw doc.error(['metadata', 'name'], 'a service needs metadata.name: it is the Nx project name');
-  const config = existsSync(join(workspaceRoot, root, 'service-config.yaml'))
-    ? loadServiceConfig(join(workspaceRoot, root), root === '.' ? '' : root)
-    : undefined;
-  return { file, root, name, metadata: metadata as Record<string, unknown>, config };
+  let text: string;
+  try {
+    text = readFileSync(join(workspaceRoot, file), 'utf8');
+  } catch (err) {
+    return broken(file, root, undefined, `${file}: cannot read the Score file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let metadata: Record<string, unknown>;
+  try {
+    const doc = parseYamlMapping(file, text, 'Score file');
+    const m = doc.data['metadata'];
+    const name = m && typeof m === 'object' ? (m as Record<string, unknown>)['name'] : undefined;
+    if (typeof name !== 'string' || name === '') throw doc.error(['metadata', 'name'], 'a service needs metadata.name: it is the Nx project name');
+    metadata = m as Record<string, unknown>;
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    return broken(file, root, readableName(text), err.message);
+  }
+  const name = metadata['name'] as string;
+  try {
+    const config = existsSync(join(workspaceRoot, root, 'service-config.yaml'))
+      ? loadServiceConfig(join(workspaceRoot, root), root === '.' ? '' : root)
+      : undefined;
+    return { file, root, name, metadata, config };
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    return broken(file, root, name, err.message, metadata);
+  }
+}
+
+function broken(file: string, root: string, name: string | undefined, problem: string, metadata: Record<string, unknown> = {}): ServiceInfo {
+  return { file, root, name: name ?? (root === '.' ? 'root' : basename(root)), metadata, config: undefined, problem };
+}
+
+/** metadata.name of a Score file that does not parse, when the document still yields it. */
+function readableName(text: string): string | undefined {
+  try {
+    const value = (parseDocument(text, { uniqueKeys: false }).toJS({ maxAliasCount: 100 }) as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+    return typeof value === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface SharedInfo {
@@ -141,6 +176,7 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
   const renderInputs: InputDefinition[] = ['{projectRoot}/**/*', { externalDependencies: [] }];
   const technologies = ['score'];
   const targets: Record<string, TargetConfiguration> = {};
+  const failure = s.problem !== undefined ? { serviceError: s.problem } : {};
 
   targets[options.generateTargetName] = {
     executor: `${EXECUTOR_PACKAGE}:generate`,
@@ -151,6 +187,7 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
       environment: ALL_ENVIRONMENTS,
       environments: deployed,
       outputRoot: options.outputRoot,
+      ...failure,
     },
     configurations: Object.fromEntries(shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [] }])),
     metadata: {
@@ -167,15 +204,16 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
     executor: `${EXECUTOR_PACKAGE}:validate`,
     cache: true,
     dependsOn: [options.generateTargetName],
-    inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, { externalDependencies: [] }],
+    inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, ...schemaInputs(options.schemaLocations, deployed.map((e) => shared.kubernetesVersions[e]!)), { externalDependencies: [] }],
     outputs: [],
     options: {
       environment: ALL_ENVIRONMENTS,
       environments: deployed,
       outputRoot: options.outputRoot,
       kubernetesVersions: pick(shared.kubernetesVersions, deployed),
-      ...(options.schemaLocations ? { schemaLocations: options.schemaLocations } : {}),
+      schemaLocations: options.schemaLocations,
       strict: options.strict,
+      ...failure,
     },
     configurations: Object.fromEntries(
       shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [], kubernetesVersions: deploys(e) ? pick(shared.kubernetesVersions, [e]) : {} }]),
@@ -198,6 +236,7 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
         environments: previews,
         outputRoot: options.outputRoot,
         preview: true,
+        ...failure,
       },
       ...(previews.length > 1 ? { configurations: Object.fromEntries(previews.map((e) => [e, { environment: e }])) } : {}),
       metadata: {
@@ -246,4 +285,24 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
 
 function pick<T>(record: Record<string, T>, keys: string[]): Record<string, T> {
   return Object.fromEntries(keys.filter((k) => k in record).map((k) => [k, record[k]!]));
+}
+
+/**
+ * The schema files a validate task reads, as inputs: a location in the workspace becomes the file it names for each
+ * Kubernetes version (or its folder, while a template field is left), so that pulling schemas invalidates exactly the
+ * validations that read them. Remote locations and folders outside the workspace are not inputs (kubeconform's -cache
+ * has the same blind spot); pin them by URL.
+ */
+export function schemaInputs(locations: readonly string[], kubernetesVersions: readonly string[]): InputDefinition[] {
+  const inputs = new Set<string>();
+  for (const location of locations) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) || location.startsWith('/') || location.split('/').includes('..')) continue;
+    for (const version of new Set(kubernetesVersions)) {
+      const rendered = location.replace(/\{\{-?\s*\.NormalizedKubernetesVersion\s*-?\}\}/g, `v${version}`).replace(/^\.\//, '');
+      const open = rendered.indexOf('{{');
+      if (open < 0) inputs.add(`{workspaceRoot}/${rendered}`);
+      else inputs.add(`{workspaceRoot}/${rendered.slice(0, rendered.lastIndexOf('/', open) + 1)}**/*`);
+    }
+  }
+  return [...inputs].sort();
 }

@@ -1,4 +1,5 @@
 import type { TargetConfiguration } from '@nx/devkit';
+import { workspaceSchemaLocations } from '@score-nx/kubeconform/dist/workspace-layout';
 
 type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
 
@@ -16,7 +17,10 @@ export interface ScorePluginOptions {
   environments?: string[];
   /** Globs (workspace-relative) of score.yaml files that are not services, on top of node_modules and the output root. */
   exclude?: string[];
-  /** kubeconform schema locations for `validate` (templates such as `{{ .NormalizedKubernetesVersion }}`). */
+  /**
+   * kubeconform schema locations for `validate` (templates such as `{{ .NormalizedKubernetesVersion }}`); relative
+   * paths are relative to the workspace root. Default: the workspace's own `schemas/` (written by `score-nx schemas pull`).
+   */
   schemaLocations?: string[];
   /** kubeconform `-strict` (reject unknown fields). */
   strict?: boolean;
@@ -34,7 +38,7 @@ export interface NormalizedOptions {
   outputRoot: string;
   environments: string[] | undefined;
   exclude: string[];
-  schemaLocations: string[] | undefined;
+  schemaLocations: string[];
   strict: boolean;
   extraInputs: InputDefinition[];
   serviceDependencies: boolean;
@@ -56,7 +60,7 @@ export function normalizeOptions(options: ScorePluginOptions | undefined): Norma
     outputRoot,
     environments: o.environments,
     exclude: [...DEFAULT_EXCLUDE, ...(o.exclude ?? [])],
-    schemaLocations: o.schemaLocations,
+    schemaLocations: o.schemaLocations ?? workspaceSchemaLocations(),
     strict: o.strict ?? true,
     extraInputs: o.extraInputs ?? [],
     serviceDependencies: o.serviceDependencies ?? true,

@@ -31,6 +31,7 @@ export function runGenerate(options: GenerateExecutorOptions, task: TaskRef, con
   const fail = (message: string): TaskOutcome => ({ success: false, lines: [...lines, message] });
   const configError = checkConfiguration(context, task);
   if (configError) return fail(configError);
+  if (options.serviceError !== undefined) return fail(options.serviceError);
   try {
     const { root, state } = session;
     const service = task.project;

@@ -10,4 +10,6 @@ export interface GenerateExecutorOptions {
   outputRoot?: string;
   /** Set on the preview target: the environment must be a preview environment and `pr` is required. */
   preview?: boolean;
+  /** Set by the plugin when the service's own files cannot be read: the task fails with this message. */
+  serviceError?: string;
 }

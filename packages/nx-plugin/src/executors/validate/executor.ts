@@ -16,6 +16,7 @@ export async function runValidate(options: ValidateExecutorOptions, task: TaskRe
   const lines: string[] = [];
   const configError = checkConfiguration(context, task);
   if (configError) return { success: false, lines: [configError] };
+  if (options.serviceError !== undefined) return { success: false, lines: [options.serviceError] };
   try {
     const service = task.project;
     const outputRoot = options.outputRoot ?? 'dist/manifests';
@@ -59,6 +60,9 @@ export async function runValidate(options: ValidateExecutorOptions, task: TaskRe
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([s, n]) => `${n} ${s}`)
         .join(', ');
+      if (results.some((r) => r.status === 'error' && r.msg.startsWith('could not find schema'))) {
+        lines.push(`  schemas were looked up in: ${(validatorOptions.schemaLocations ?? ['default']).join(', ')} (Kubernetes ${kubernetesVersion}); run 'npx score-nx schemas pull' after the library emits a new kind`);
+      }
       lines.push(`${service} (${env}, Kubernetes ${kubernetesVersion}): ${summary || 'no resources'}`);
     }
     return { success, lines };

@@ -10,4 +10,6 @@ export interface ValidateExecutorOptions {
   schemaLocations?: string[];
   strict?: boolean;
   ignoreMissingSchemas?: boolean;
+  /** Set by the plugin when the service's own files cannot be read: the task fails with this message. */
+  serviceError?: string;
 }
