@@ -157,15 +157,7 @@ export async function pullSchemas(opts: PullOptions): Promise<Map<string, Buffer
     const pruned = pruneDefinitions(doc.definitions!, deriver, native, version);
     const rel = `kubernetes/${vars.NormalizedKubernetesVersion}/_definitions.json`;
     files.set(rel, pruned);
-    lock[rel] = {
-      source: k8s.describe(vars),
-      ...(k8s.mirror ? { mirror: true as const } : {}),
-      ...(opts.sources.kubernetes.revision ? { revision: opts.sources.kubernetes.revision } : {}),
-      licence: opts.sources.kubernetes.licence,
-      upstreamSha256: sha256(raw),
-      sha256: sha256(pruned),
-      types: native.map(typeName),
-    };
+    lock[rel] = lockEntry(k8s, opts.sources.kubernetes, vars, raw, pruned, native);
   }
 
   // A type that some version defines natively is still looked up in the catalog for the versions that do not.
@@ -184,21 +176,25 @@ export async function pullSchemas(opts: PullOptions): Promise<Map<string, Buffer
       throw new SchemaPullError(`${crds.describe(vars)}: not JSON: ${(e as Error).message}`);
     }
     files.set(rel, raw);
-    lock[rel] = {
-      source: crds.describe(vars),
-      ...(crds.mirror ? { mirror: true as const } : {}),
-      ...(opts.sources.crds.revision ? { revision: opts.sources.crds.revision } : {}),
-      licence: opts.sources.crds.licence,
-      upstreamSha256: sha256(raw),
-      sha256: sha256(raw),
-      types: [typeName(t)],
-    };
+    lock[rel] = lockEntry(crds, opts.sources.crds, vars, raw, raw, [t]);
   }
   if (missing.length > 0) throw new SchemaPullError(`no schema for ${missing.length} API type(s):\n  ${missing.join('\n  ')}`);
 
   files.set(LOCK_FILE, Buffer.from(lockText(lock)));
   files.set(NOTICE_FILE, Buffer.from(noticeText(opts.sources, lock)));
   return new Map([...files.entries()].sort(([a], [b]) => by(a, b)));
+}
+
+function lockEntry(reader: Reader, source: SchemaSource, vars: TemplateVars, upstream: Buffer, written: Buffer, types: readonly ApiType[]): LockEntry {
+  return {
+    source: reader.describe(vars),
+    ...(reader.mirror ? { mirror: true as const } : {}),
+    ...(source.revision ? { revision: source.revision } : {}),
+    licence: source.licence,
+    upstreamSha256: sha256(upstream),
+    sha256: sha256(written),
+    types: types.map(typeName),
+  };
 }
 
 function derivable(deriver: StandaloneDeriver, t: ApiType, version: string): boolean {
