@@ -109,12 +109,14 @@ git('commit', '-q', '-m', 'release 1.0.0');
 
 // ---- measuring -----------------------------------------------------------------------------------------------
 const hasTime = existsSync('/usr/bin/time');
+const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
 
-function measure(label, nxArgs, extraEnv = {}) {
+function measure(label, nxArgs, extraEnv = {}, script = nxBin) {
   return new Promise((done, fail) => {
+    const argv = script === nxBin ? [script, ...nxArgs, '--outputStyle=static'] : [script, ...nxArgs];
     const cmd = hasTime ? '/usr/bin/time' : process.execPath;
-    const cmdArgs = hasTime ? ['-v', process.execPath, nxBin, ...nxArgs, '--outputStyle=static'] : [nxBin, ...nxArgs, '--outputStyle=static'];
+    const cmdArgs = hasTime ? ['-v', process.execPath, ...argv] : argv;
     const start = process.hrtime.bigint();
     const child = spawn(cmd, cmdArgs, { cwd: root, env: { ...baseEnv, ...extraEnv } });
     let out = '';
@@ -122,14 +124,25 @@ function measure(label, nxArgs, extraEnv = {}) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     let sampledPeak = 0;
-    const sampler = hasTime ? undefined : setInterval(() => (sampledPeak = Math.max(sampledPeak, treeRss(child.pid))), 100);
+    // CPU ticks per process of the tree, last seen: /usr/bin/time misses the workers nx does not wait for.
+    const ticks = new Map();
+    const sampler = setInterval(() => {
+      if (!hasTime) sampledPeak = Math.max(sampledPeak, treeRss(child.pid));
+      for (const [pid, t] of treeTicks(child.pid)) ticks.set(pid, Math.max(ticks.get(pid) ?? 0, t));
+    }, 50);
     child.on('error', fail);
     child.on('close', (code) => {
-      if (sampler) clearInterval(sampler);
+      clearInterval(sampler);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       // /usr/bin/time reports the largest RSS of nx or of any single waited-for child (KB); the sampler sums the tree.
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
       const peakMb = m ? Number(m[1]) / 1024 : sampledPeak / 1024;
+      // CPU of the process and its waited-for children (user + system), from /usr/bin/time -v.
+      const user = /User time \(seconds\): ([\d.]+)/.exec(err);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(err);
+      const waited = user && sys ? Number(user[1]) + Number(sys[1]) : 0;
+      const sampledCpu = [...ticks.values()].reduce((a, b) => a + b, 0) / TICKS_PER_SECOND;
+      const cpu = Math.max(waited, sampledCpu);
       // eslint-disable-next-line no-control-regex
       out = out.replace(/\x1b\[[0-9;]*m/g, '');
       // Nx prints a line per task only for some of them when there are many: count from the summary.
@@ -141,9 +154,35 @@ function measure(label, nxArgs, extraEnv = {}) {
         console.error(`${label}: nx ${nxArgs.join(' ')} exited ${code}\n${out.slice(-3000)}\n${err.slice(-3000)}`);
         process.exit(1);
       }
-      done({ label, command: `nx ${nxArgs.join(' ')}`, seconds: Number(seconds.toFixed(2)), peakMb: Math.round(peakMb), tasks: ran, cached });
+      const command = script === nxBin ? `nx ${nxArgs.join(' ')}` : `node ${script.replace(`${repoRoot}/`, '')} ${nxArgs.map((a) => a.replace(root, '<ws>')).join(' ')}`;
+      done({ label, command, seconds: Number(seconds.toFixed(2)), cpu: Number(cpu.toFixed(2)), sys: sys ? Number(sys[1]) : NaN, peakMb: Math.round(peakMb), tasks: ran, cached });
     });
   });
+}
+
+const TICKS_PER_SECOND = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+/** utime+stime (ticks) of pid and its descendants, from /proc. */
+function treeTicks(pid) {
+  const out = new Map();
+  const parent = new Map();
+  const own = new Map();
+  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(p), Number(f[1]));
+      own.set(Number(p), Number(f[11]) + Number(f[12]));
+    } catch {
+      /* gone */
+    }
+  }
+  for (const [p] of own) {
+    let q = p;
+    while (q && q !== pid && parent.has(q)) q = parent.get(q);
+    if (q === pid) out.set(p, own.get(p));
+  }
+  return out;
 }
 
 function treeRss(pid) {
@@ -175,6 +214,10 @@ function treeRss(pid) {
 }
 
 const results = [];
+const floorScript = join(repoRoot, 'tools/bench/engine-floor.mjs');
+const floor = await measure('engine floor: every render in one process', [root, join(root, 'floor-out')], {}, floorScript);
+rmSync(join(root, 'floor-out'), { recursive: true, force: true });
+results.push({ ...floor, mode: '-', tasks: 0, cached: 0 });
 const graph = await measure('project graph (cold, no daemon)', ['show', 'projects', '--json']);
 results.push({ ...graph, mode: '-' });
 const edited = `services/svc-0001/score.yaml`;
@@ -198,9 +241,13 @@ if (asJson) console.log(JSON.stringify({ machine, results }, null, 2));
 else {
   console.log(`# nx-bench: ${N} services x 3 environments (dev, staging: workspace library; prod: pinned 1.0.0)`);
   console.log(`machine: nproc ${machine.nproc}, ${machine.cpu}, node ${machine.node}; peak RSS from ${hasTime ? '/usr/bin/time -v (largest single process)' : 'sampling /proc (sum of the process tree)'}`);
-  console.log('| mode | step | wall (s) | peak RSS (MB) | tasks run / from cache | command |');
-  console.log('| --- | --- | ---: | ---: | --- | --- |');
-  for (const r of results) console.log(`| ${r.mode} | ${r.label} | ${r.seconds} | ${r.peakMb} | ${r.tasks - r.cached} / ${r.cached} | \`${r.command}\` |`);
+  console.log(`load before: ${loadBefore}; after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log('| mode | step | wall (s) | CPU-s (sys) | CPU / engine floor | CPU / graph floor | peak RSS (MB) | tasks run / from cache | command |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  for (const r of results) {
+    const ratio = (ref) => (Number.isFinite(r.cpu) && ref.cpu > 0 ? `${(r.cpu / ref.cpu).toFixed(2)}×` : '-');
+    console.log(`| ${r.mode} | ${r.label} | ${r.seconds} | ${r.cpu} (${r.sys}) | ${ratio(floor)} | ${ratio(graph)} | ${r.peakMb} | ${r.tasks - r.cached} / ${r.cached} | \`${r.command}\` |`);
+  }
 }
 if (keep) console.log(`workspace kept at ${root}`);
 else rmSync(root, { recursive: true, force: true });

@@ -57,12 +57,18 @@ describe('createNodes', () => {
       executor: '@score-nx/nx-plugin:generate',
       cache: true,
       inputs: ['{projectRoot}/**/*', { externalDependencies: [] }],
-      outputs: ['{workspaceRoot}/dist/manifests/{options.environment}/alpha'],
-      options: { environment: '*', environments: ['dev', 'prod', 'staging'], outputRoot: 'dist/manifests' },
+      // Literal folders (an unset option drops its output): no glob for Nx to expand over the output tree.
+      outputs: ['{workspaceRoot}/dist/manifests/{options.outputDirs.dev}', '{workspaceRoot}/dist/manifests/{options.outputDirs.prod}', '{workspaceRoot}/dist/manifests/{options.outputDirs.staging}'],
+      options: {
+        environment: '*',
+        environments: ['dev', 'prod', 'staging'],
+        outputRoot: 'dist/manifests',
+        outputDirs: { dev: 'dev/alpha', prod: 'prod/alpha', staging: 'staging/alpha' },
+      },
       configurations: {
-        dev: { environment: 'dev', environments: ['dev'] },
-        prod: { environment: 'prod', environments: ['prod'] },
-        staging: { environment: 'staging', environments: ['staging'] },
+        dev: { environment: 'dev', environments: ['dev'], outputDirs: { dev: 'dev/alpha' } },
+        prod: { environment: 'prod', environments: ['prod'], outputDirs: { prod: 'prod/alpha' } },
+        staging: { environment: 'staging', environments: ['staging'], outputDirs: { staging: 'staging/alpha' } },
       },
     });
     expect(generate.metadata).toMatchObject({ technologies: ['score'], help: { command: 'npx nx run alpha:generate --help' } });
@@ -129,7 +135,7 @@ describe('createNodes', () => {
   it('keeps a configuration for environments a service does not deploy to: it renders nothing', () => {
     const root = workspace(sampleWorkspace());
     const gamma = run(root, SCORE_FILES)[2]![1].projects!['services/gamma']!;
-    expect(gamma.targets!['generate']!.configurations!['dev']).toEqual({ environment: 'dev', environments: [] });
+    expect(gamma.targets!['generate']!.configurations!['dev']).toEqual({ environment: 'dev', environments: [], outputDirs: {} });
     expect(gamma.targets!['preview']).toBeUndefined();
   });
 
@@ -138,7 +144,8 @@ describe('createNodes', () => {
     const alpha = run(root, SCORE_FILES, { generateTargetName: 'render', validateTargetName: 'check', outputRoot: './out/k8s/', environments: ['dev', 'prod'] })[0]![1]
       .projects!['services/alpha']!;
     expect(Object.keys(alpha.targets!).sort()).toEqual(['check', 'render', 'score-inputs']);
-    expect(alpha.targets!['render']!.outputs).toEqual(['{workspaceRoot}/out/k8s/{options.environment}/alpha']);
+    expect(alpha.targets!['render']!.outputs).toEqual(['{workspaceRoot}/out/k8s/{options.outputDirs.dev}', '{workspaceRoot}/out/k8s/{options.outputDirs.prod}']);
+    expect(alpha.targets!['render']!.options.outputDirs).toEqual({ dev: 'dev/alpha', prod: 'prod/alpha' });
     expect(Object.keys(alpha.targets!['render']!.configurations!)).toEqual(['dev', 'prod']);
     expect(alpha.targets!['check']!.dependsOn).toEqual(['render']);
   });

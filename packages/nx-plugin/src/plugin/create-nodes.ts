@@ -177,19 +177,24 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
   const technologies = ['score'];
   const targets: Record<string, TargetConfiguration> = {};
   const failure = s.problem !== undefined ? { serviceError: s.problem } : {};
+  const outputDirs = (envs: readonly string[]) => Object.fromEntries(envs.map((e) => [e, `${e}/${name}`]));
 
   targets[options.generateTargetName] = {
     executor: `${EXECUTOR_PACKAGE}:generate`,
     cache: true,
     inputs: renderInputs,
-    outputs: [`${outputBase}/${name}`],
+    // One literal folder per environment, never a glob: Nx expands a glob output by scanning the output tree for
+    // every task, which made cold runs superlinear in the number of services. An output whose option is not set in
+    // the task's configuration is dropped by Nx, so `:prod` caches and restores only the prod folder.
+    outputs: shared.regular.map((e) => `{workspaceRoot}/${options.outputRoot}/{options.outputDirs.${e}}`),
     options: {
       environment: ALL_ENVIRONMENTS,
       environments: deployed,
       outputRoot: options.outputRoot,
+      outputDirs: outputDirs(deployed),
       ...failure,
     },
-    configurations: Object.fromEntries(shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [] }])),
+    configurations: Object.fromEntries(shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [], outputDirs: outputDirs(deploys(e) ? [e] : []) }])),
     metadata: {
       technologies,
       description: `Render ${name} to ${options.outputRoot}/<env>/${name}/manifests.yaml: every environment it deploys to (${deployed.join(', ') || 'none'}), or one with :<env>`,

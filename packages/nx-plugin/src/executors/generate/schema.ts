@@ -12,4 +12,6 @@ export interface GenerateExecutorOptions {
   preview?: boolean;
   /** Set by the plugin when the service's own files cannot be read: the task fails with this message. */
   serviceError?: string;
+  /** Set by the plugin: the output folder of each environment the task renders (interpolated into the target's outputs). */
+  outputDirs?: Record<string, string>;
 }
