@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { readCached, sha256, writeCached } from './cache';
 import { FORMATS_MODULE_ID, formats } from './formats';
-import { RE2_MODULE_ID, re2, re2Engine } from './re2';
+import { RE2_MODULE_ID, re2Engine, re2Lazy } from './re2';
 import { PACKAGE_VERSION } from './version';
 
 export interface AjvErrorLike {
@@ -55,10 +55,10 @@ function prepare(node: unknown, top: boolean): unknown {
 }
 
 // Anything that changes generated code belongs here, so that it is part of the disk cache key.
-const OPTIONS_FINGERPRINT = 'ajv8.20/allErrors/strict:false/re2/v6formats/nullable-dropped/1';
+const OPTIONS_FINGERPRINT = 'ajv8.20/strict:false/re2/v6formats/nullable-dropped/3';
 
 const requireShim = (id: string): unknown => {
-  if (id === RE2_MODULE_ID) return { re2 };
+  if (id === RE2_MODULE_ID) return { re2Lazy };
   if (id === FORMATS_MODULE_ID) return formats;
   // Only ajv's runtime helpers are ever required by generated code.
   if (!id.startsWith('ajv/dist/runtime/')) throw new Error(`unexpected require in cached validator: ${id}`);
@@ -103,7 +103,7 @@ type AjvCtor = new (opts: Record<string, unknown>) => {
   addFormat(name: string, f: unknown): unknown;
 };
 
-function ajvFor(draft: Draft): { ajv: InstanceType<AjvCtor>; standalone: (ajv: unknown, v: unknown) => string } {
+function ajvFor(draft: Draft, allErrors: boolean): { ajv: InstanceType<AjvCtor>; standalone: (ajv: unknown, v: unknown) => string } {
   /* eslint-disable @typescript-eslint/no-require-imports */
   // Loaded lazily: a warm run never compiles, and ajv costs ~60 ms to load.
   const { _ } = require('ajv') as { _: (s: TemplateStringsArray, ...a: unknown[]) => unknown };
@@ -111,7 +111,7 @@ function ajvFor(draft: Draft): { ajv: InstanceType<AjvCtor>; standalone: (ajv: u
   const common = {
     strict: false,
     logger: false,
-    allErrors: true,
+    allErrors,
     code: { source: true, regExp: re2Engine, formats: _`require(${FORMATS_MODULE_ID})` },
   };
   let ajv: InstanceType<AjvCtor>;
@@ -149,8 +149,8 @@ export class SchemaCompiler {
    * Compiles schema text (already known to be JSON when `parsed` is given). Returns null when the
    * schema does not compile, which kubeconform treats as "schema not found".
    */
-  compile(text: string, parsed?: unknown): ValidateFn | null {
-    const key = sha256(`${PACKAGE_VERSION}\0${OPTIONS_FINGERPRINT}\0${text}`);
+  compile(text: string, parsed?: unknown, allErrors = true): ValidateFn | null {
+    const key = sha256(`${PACKAGE_VERSION}\0${OPTIONS_FINGERPRINT}\0allErrors:${allErrors}\0${text}`);
     const hit = this.memory.get(key);
     if (hit !== undefined) return hit;
     const dir = this.dir;
@@ -175,7 +175,7 @@ export class SchemaCompiler {
     let code: string | undefined;
     if (draft !== undefined) {
       try {
-        const { ajv, standalone } = ajvFor(draft);
+        const { ajv, standalone } = ajvFor(draft, allErrors);
         const v = ajv.compile(prepare(schema, true));
         code = standalone(ajv, v);
         fn = dir !== false ? loadModule(code, path.join(dir, `${key}.js`)) : v;

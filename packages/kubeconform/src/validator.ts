@@ -3,7 +3,6 @@ import type { ValidateFn } from './compiler';
 import { SchemaCompiler } from './compiler';
 import { defaultCacheDir } from './cache';
 import { describeFailure } from './errors';
-import { PARALLEL_THRESHOLD, canRunParallel, validateChunksParallel } from './parallel';
 import type { ValidationError } from './errors';
 import { goJsonError } from './go-json-error';
 import { SchemaLocation, loadFromLocation, templateVars } from './locations';
@@ -42,7 +41,11 @@ export interface ValidatorOptions {
   cwd?: string;
 }
 
-type SchemaEntry = { validate: ValidateFn; url: string } | { missing: true } | { error: string };
+/**
+ * `validate` stops at the first failure (ajv without allErrors: smaller code, faster); `full` is
+ * compiled only when a document fails, to list every error as v6 does.
+ */
+type SchemaEntry = { validate: ValidateFn; full: () => ValidateFn; url: string } | { missing: true } | { error: string };
 
 const UNMARSHAL = 'error unmarshalling resource: ';
 
@@ -115,14 +118,18 @@ export class Validator {
       if (loaded.kind === 'error') return { error: loaded.error };
       let fn: ValidateFn | null;
       try {
-        fn = this.compiler.compile(loaded.text, loaded.parsed);
+        fn = this.compiler.compile(loaded.text, loaded.parsed, false);
       } catch {
         // Not JSON: an error for a local file, "not found" for a download.
         if (!loaded.local) continue;
         return { error: goJsonError(loaded.text) };
       }
       if (fn === null) continue; // does not compile: kubeconform silently tries the next location
-      return { validate: fn, url: loaded.url };
+      let full: ValidateFn | undefined;
+      const text = loaded.text;
+      // Same schema and draft as the fast validator, which compiled: this one compiles too. Only the
+      // text is kept (a parsed Deployment schema would hold megabytes per thread).
+      return { validate: fn, full: () => (full ??= this.compiler.compile(text, undefined, true)!), url: loaded.url };
     }
     return { missing: true };
   }
@@ -165,7 +172,9 @@ export class Validator {
       return { ...id, status: 'error', msg: `could not find schema for ${kind}` };
     }
     if (entry.validate(value)) return { ...id, status: 'valid' };
-    const failure = describeFailure(entry.validate.errors ?? [], value, entry.url);
+    const full = entry.full();
+    full(value);
+    const failure = describeFailure(full.errors ?? [], value, entry.url);
     const r: ValidationResult = { ...id, status: 'invalid', msg: failure.msg };
     if (failure.validationErrors.length > 0) r.validationErrors = failure.validationErrors;
     return r;
@@ -202,28 +211,27 @@ export class Validator {
     return [await this.validateValue(filename, v)];
   }
 
-  /** Results for a list of chunks, on worker threads when the list is large and `workers` > 1. */
-  async validateChunks(filename: string, chunks: Chunk[], workers = 1): Promise<ValidationResult[]> {
-    if (workers > 1 && chunks.length >= PARALLEL_THRESHOLD && canRunParallel()) {
-      return validateChunksParallel(this.options, filename, chunks, workers);
-    }
+  /** Results for bytes holding whole documents; `keepEmpty` (standard input) keeps zero-length ones. */
+  async validateBytes(filename: string, bytes: Buffer, keepEmpty: boolean): Promise<ValidationResult[]> {
     const out: ValidationResult[] = [];
-    for (const chunk of chunks) for (const r of await this.validateChunk(filename, chunk)) out.push(r);
+    for (const chunk of splitChunks(bytes)) {
+      if (!keepEmpty && chunk.byteLength === 0) continue;
+      for (const r of await this.validateChunk(filename, chunk)) out.push(r);
+    }
     return out;
   }
 
   /** All results for one file's bytes, with kubeconform's file rules (empty chunks dropped, placeholder). */
-  async validateFile(filename: string, content: Buffer, workers = 1): Promise<ValidationResult[]> {
-    const chunks = splitChunks(content).filter((c) => c.byteLength > 0);
-    const out = await this.validateChunks(filename, chunks, workers);
+  async validateFile(filename: string, content: Buffer): Promise<ValidationResult[]> {
+    const out = await this.validateBytes(filename, content, false);
     // A List with no items yields no resource, so it does not count against the placeholder.
     if (out.length === 0) out.push({ filename, kind: '', name: '', namespace: '', version: '', status: 'empty', msg: '' });
     return out;
   }
 
   /** Standard input: every chunk counts, including zero-length ones. */
-  async validateStream(filename: string, content: Buffer, workers = 1): Promise<ValidationResult[]> {
-    return this.validateChunks(filename, splitChunks(content), workers);
+  async validateStream(filename: string, content: Buffer): Promise<ValidationResult[]> {
+    return this.validateBytes(filename, content, true);
   }
 }
 
