@@ -5,6 +5,7 @@ import { defaultCacheDir } from './cache';
 import { describeFailure } from './errors';
 import type { ValidationError } from './errors';
 import { goJsonError } from './go-json-error';
+import { signatureOf } from './identity';
 import { SchemaLocation, loadFromLocation, templateVars } from './locations';
 import type { RegistryOptions } from './locations';
 import type { Chunk } from './yaml-reader';
@@ -134,7 +135,7 @@ export class Validator {
     return { missing: true };
   }
 
-  /** Validates one decoded document value (already split and parsed). */
+  /** Validates one decoded List item: kubeconform reads its identity from the map (SignatureFromMap). */
   async validateValue(filename: string, value: unknown): Promise<ValidationResult> {
     const base = { filename, kind: '', name: '', namespace: '', version: '', msg: '' };
     if (value === null || value === undefined) return { ...base, status: 'empty' };
@@ -159,7 +160,11 @@ export class Validator {
       if (typeof mm.namespace === 'string') namespace = mm.namespace;
       if (typeof mm.generateName === 'string') name = `${mm.generateName}{{ generateName }}`;
     }
-    const id = { ...base, kind, name, namespace, version };
+    return this.validateIdentified({ ...base, kind, name, namespace, version }, value);
+  }
+
+  private async validateIdentified(id: Omit<ValidationResult, 'status'>, value: unknown): Promise<ValidationResult> {
+    const { kind, version } = id;
     if (this.skip.has(`${version}/${kind}`) || this.skip.has(kind)) return { ...id, status: 'skipped' };
     if (this.reject.has(`${version}/${kind}`) || this.reject.has(kind)) {
       return { ...id, status: 'error', msg: `prohibited resource kind ${kind}` };
@@ -197,18 +202,24 @@ export class Validator {
       return [{ ...base, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: ${(e as Error).message}` }];
     }
     if (!parsed.ok) return [{ ...base, status: 'error', msg: UNMARSHAL + parsed.error }];
-    const v = parsed.value as Record<string, unknown> | null;
-    if (parsed.unsupported === undefined && isList(v)) {
-      const items = Array.isArray(v.items) ? v.items : [];
+    const v = parsed.value;
+    if (v === null || v === undefined) return [{ ...base, status: 'empty' }];
+    if (parsed.unsupported !== undefined) return [{ ...base, status: 'error', msg: UNMARSHAL + parsed.unsupported }];
+    if (typeof v !== 'object' || Array.isArray(v)) return [await this.validateValue(filename, v)];
+    const sig = signatureOf(v as Record<string, unknown>);
+    const id = { ...base, kind: sig.kind, name: sig.name, namespace: sig.namespace, version: sig.version };
+    // kubeconform expands a List before it validates anything of the document itself.
+    if (sig.error === undefined && sig.kind.toLowerCase() === 'list') {
+      const items = listItems(v as Record<string, unknown>);
       const out: ValidationResult[] = [];
       for (const item of items) out.push(await this.validateValue(filename, item));
       return out;
     }
     if (this.strict && parsed.duplicates.length > 0) {
-      return [{ ...base, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: unmarshal errors:\n  ${parsed.duplicates.join('\n  ')}` }];
+      return [{ ...id, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: unmarshal errors:\n  ${parsed.duplicates.join('\n  ')}` }];
     }
-    if (parsed.unsupported !== undefined) return [{ ...base, status: 'error', msg: UNMARSHAL + parsed.unsupported }];
-    return [await this.validateValue(filename, v)];
+    if (sig.error !== undefined) return [{ ...id, status: 'error', msg: `error while parsing: ${sig.error}` }];
+    return [await this.validateIdentified(id, v)];
   }
 
   /** Results for bytes holding whole documents; `keepEmpty` (standard input) keeps zero-length ones. */
@@ -235,13 +246,11 @@ export class Validator {
   }
 }
 
-/** kubeconform's List test: kind lowercased is "list", apiVersion present, identity fields decodable. */
-function isList(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const m = v as Record<string, unknown>;
-  if (typeof m.kind !== 'string' || m.kind.toLowerCase() !== 'list') return false;
-  if (typeof m.apiVersion !== 'string' || m.apiVersion === '') return false;
-  return true;
+/** The List's `items`, matched as Go's encoding/json matches the `Items` field (case-insensitively, last key wins). */
+function listItems(v: Record<string, unknown>): unknown[] {
+  let items: unknown = undefined;
+  for (const k of Object.keys(v).sort()) if (k.toLowerCase() === 'items') items = v[k];
+  return Array.isArray(items) ? items : [];
 }
 
 export interface DocumentInput {
