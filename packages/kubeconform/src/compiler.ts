@@ -39,23 +39,30 @@ export function draftOf(schema: unknown): Draft | undefined {
 // Keywords whose value is a map of name -> subschema: their keys are property names, not keywords.
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas']);
 
-/** Drops `nullable` (v6 ignores it, ajv would honour it) and `$schema` (the draft is chosen here). */
-function prepare(node: unknown, top: boolean): unknown {
-  if (Array.isArray(node)) return node.map((x) => prepare(x, false));
+/** Keywords that came after Draft 4: v6 ignores them in a Draft 4 schema, ajv-draft-04 would assert some (const). */
+const NOT_DRAFT4 = new Set(['const', 'contains', 'propertyNames', 'if', 'then', 'else']);
+const NONE = new Set<string>();
+
+/**
+ * Drops `nullable` (v6 ignores it, ajv would honour it), `$schema` (the draft is chosen here) and the
+ * keywords the schema's draft does not have.
+ */
+function prepare(node: unknown, top: boolean, unknown: Set<string>): unknown {
+  if (Array.isArray(node)) return node.map((x) => prepare(x, false, unknown));
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-    if (k === 'nullable' || (top && k === '$schema')) continue;
+    if (k === 'nullable' || (top && k === '$schema') || unknown.has(k)) continue;
     if (k === 'enum' || k === 'const' || k === 'default' || k === 'examples') out[k] = v;
     else if (SCHEMA_MAPS.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, prepare(pv, false)]));
-    } else out[k] = prepare(v, false);
+      out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, prepare(pv, false, unknown)]));
+    } else out[k] = prepare(v, false, unknown);
   }
   return out;
 }
 
 // Anything that changes generated code belongs here, so that it is part of the disk cache key.
-const OPTIONS_FINGERPRINT = 'ajv8.20/strict:false/re2/v6formats/nullable-dropped/3';
+const OPTIONS_FINGERPRINT = 'ajv8.20/strict:false/re2/v6formats/nullable-dropped/draft4-keywords/4';
 
 const requireShim = (id: string): unknown => {
   if (id === RE2_MODULE_ID) return { re2Lazy };
@@ -176,7 +183,7 @@ export class SchemaCompiler {
     if (draft !== undefined) {
       try {
         const { ajv, standalone } = ajvFor(draft, allErrors);
-        const v = ajv.compile(prepare(schema, true));
+        const v = ajv.compile(prepare(schema, true, draft === 'draft4' ? NOT_DRAFT4 : NONE));
         code = standalone(ajv, v);
         fn = dir !== false ? loadModule(code, path.join(dir, `${key}.js`)) : v;
       } catch {
