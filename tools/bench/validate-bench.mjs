@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Whole-process benchmark of @score-nx/kubeconform: N × (Deployment, Service, ConfigMap) in one file,
-// strict, schemas derived from the v1.33.0 _definitions.json, cold (empty cache) and warm.
-// Usage: npx tsc -b packages/kubeconform && node tools/bench/validate-bench.mjs [N=10000] [runs=5]
+// Whole-process benchmark of @score-nx/kubeconform against the real kubeconform v0.7.0, interleaved.
+// Corpus: N × (Deployment, Service, ConfigMap) in one file (3N resources). Both run strict, -summary,
+// on the same local schemas (../shared/schemas/oracle, the files yannh's converter writes), with a warm
+// cache (ours: compiled validators on disk, filled by a warm-up run; kubeconform has no compile cache).
+// Wall, CPU (user + system, all threads) and peak RSS come from /usr/bin/time for both processes.
+// Usage: npm run build (or npx tsc -b packages/kubeconform) && node tools/bench/validate-bench.mjs [N=10000] [pairs=5]
+// Reference binary: ../shared/tools/kubeconform-v0.7.0/kubeconform, else `kubeconform` on PATH, else ours only.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,13 +14,35 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.join(root, 'packages/kubeconform/dist/index.js');
-const definitions = path.resolve(root, '../shared/schemas/kubernetes/{{ .NormalizedKubernetesVersion }}/_definitions.json');
+// ../shared beside the checkout, or SCORE_NX_SHARED_DIR (a git worktree elsewhere).
+const shared = process.env.SCORE_NX_SHARED_DIR ?? path.resolve(root, '../shared');
+const schemas = path.join(shared, 'schemas/oracle');
 const n = Number(process.argv[2] ?? 10000);
-const runs = Number(process.argv[3] ?? 5);
+const pairs = Number(process.argv[3] ?? 5);
 if (!fs.existsSync(dist)) {
   console.error(`build first: npx tsc -b packages/kubeconform (missing ${dist})`);
   process.exit(1);
 }
+if (!fs.existsSync(schemas)) {
+  console.error(`missing local schemas: ${schemas}`);
+  process.exit(1);
+}
+const TIME = '/usr/bin/time';
+if (!fs.existsSync(TIME)) {
+  console.error(`missing ${TIME} (GNU time measures wall, CPU and peak RSS of both programs)`);
+  process.exit(1);
+}
+
+function findKubeconform() {
+  const binary = path.join(shared, 'tools/kubeconform-v0.7.0/kubeconform');
+  if (fs.existsSync(binary)) return binary;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const p = path.join(dir, 'kubeconform');
+    if (dir !== '' && fs.existsSync(p)) return p;
+  }
+  return undefined;
+}
+const kubeconform = findKubeconform();
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-bench-'));
 const corpus = path.join(work, 'corpus.yaml');
@@ -106,46 +132,61 @@ const size = fs.statSync(corpus).size;
 // For profiling: BENCH_CORPUS_OUT=/tmp/corpus.yaml keeps a copy of the generated corpus.
 if (process.env.BENCH_CORPUS_OUT) fs.copyFileSync(corpus, process.env.BENCH_CORPUS_OUT);
 
-// The child reports its own CPU time (user + system, whole process) on stderr at exit.
 const runner = path.join(work, 'run.cjs');
 fs.writeFileSync(
   runner,
   `const { runKubeconformCli } = require(${JSON.stringify(dist)});
-runKubeconformCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
-  process.exitCode = code;
-  const u = process.cpuUsage();
-  process.stderr.write('\\nCPU ' + (u.user + u.system) / 1e6 + '\\n');
-});
+runKubeconformCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => { process.exitCode = code; });
 `,
 );
-const args = ['-strict', '-summary', '-kubernetes-version', '1.33.0', '-schema-location', definitions, corpus];
+const args = ['-strict', '-summary', '-kubernetes-version', '1.33.0', '-schema-location', schemas, corpus];
 const cache = path.join(work, 'cache');
 
-function once() {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [runner, ...args], { env: { ...process.env, SCORE_NX_KUBECONFORM_CACHE: cache }, encoding: 'utf8' });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = Number(/CPU ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
-  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stdout.slice(0, 500)} ${r.stderr.slice(0, 500)}`);
-  return { wall, cpu, summary: r.stdout.trim().split('\n').pop() };
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const programs = { ours: [process.execPath, runner, ...args] };
+if (kubeconform !== undefined) programs.kubeconform = [kubeconform, ...args];
 
-const cold = [];
-const warm = [];
-let summary = '';
-for (let i = 0; i < runs; i++) {
-  fs.rmSync(cache, { recursive: true, force: true });
-  cold.push(once());
-  warm.push(once());
-  for (let j = 1; j < 2; j++) warm.push(once());
-  summary = warm[warm.length - 1].summary;
+function once(name) {
+  const [cmd, ...rest] = programs[name];
+  const r = spawnSync(TIME, ['-f', 'TIME %e %U %S %M', cmd, ...rest], {
+    env: { ...process.env, SCORE_NX_KUBECONFORM_CACHE: cache },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr);
+  if (r.status !== 0 || m === null) throw new Error(`${name} exit ${r.status}: ${r.stdout.slice(0, 500)} ${r.stderr.slice(0, 500)}`);
+  return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssMiB: Number(m[4]) / 1024, summary: r.stdout.trim().split('\n').pop() };
 }
-const fmt = (rs) => `median wall ${median(rs.map((r) => r.wall)).toFixed(3)} s, median CPU ${median(rs.map((r) => r.cpu)).toFixed(3)} s (${rs.length} runs)`;
-console.log(`corpus: ${3 * n} resources, ${(size / 1e6).toFixed(1)} MB, one file`);
-console.log(`command: node <runner> ${args.map((a) => (a === corpus ? 'corpus.yaml' : a)).join(' ')}`);
-console.log(`machine: nproc=${os.availableParallelism()}, node ${process.version}, ${os.cpus()[0]?.model ?? ''}`);
-console.log(`result: ${summary}`);
-console.log(`cold (empty cache): ${fmt(cold)}`);
-console.log(`warm (cache filled): ${fmt(warm)}`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const names = Object.keys(programs);
+const results = Object.fromEntries(names.map((k) => [k, []]));
+const load = [os.loadavg()[0]];
+for (const k of names) once(k); // warm-up: fills our validator cache and the page cache for both
+for (let i = 0; i < pairs; i++) {
+  // Alternate which program goes first, so neither always runs right after the other.
+  for (const k of i % 2 === 0 ? names : [...names].reverse()) results[k].push(once(k));
+  load.push(os.loadavg()[0]);
+}
+
+const f = (x, d = 2) => x.toFixed(d);
+console.log(`corpus: ${3 * n} resources, ${(size / 1e6).toFixed(1)} MB, one file; ${pairs} interleaved pairs after one warm-up run each`);
+console.log(`command: <program> ${args.map((a) => (a === corpus ? 'corpus.yaml' : a === schemas ? '../shared/schemas/oracle' : a)).join(' ')}`);
+console.log(`machine: nproc=${os.availableParallelism()}, node ${process.version}, ${os.cpus()[0]?.model ?? ''}; 1-min load ${f(Math.min(...load))}–${f(Math.max(...load))}`);
+const med = {};
+for (const k of names) {
+  const rs = results[k];
+  med[k] = { wall: median(rs.map((r) => r.wall)), cpu: median(rs.map((r) => r.cpu)), rss: median(rs.map((r) => r.rssMiB)) };
+  console.log(`${k.padEnd(11)} median wall ${f(med[k].wall)} s, CPU ${f(med[k].cpu)} s, peak RSS ${f(med[k].rss, 0)} MiB   [${rs.map((r) => `${f(r.wall)}/${f(r.cpu)}/${f(r.rssMiB, 0)}`).join(' ')}]`);
+  console.log(`${''.padEnd(11)} ${rs[rs.length - 1].summary}`);
+}
+if (med.kubeconform !== undefined) {
+  const o = med.ours;
+  const k = med.kubeconform;
+  console.log(`ratio (kubeconform / ours): wall ${f(k.wall / o.wall)}×, CPU ${f(k.cpu / o.cpu)}×, peak RSS ${f(k.rss / o.rss)}×`);
+} else {
+  console.log('kubeconform: not found (../shared/tools/kubeconform-v0.7.0/kubeconform or PATH); ours only');
+}
 fs.rmSync(work, { recursive: true, force: true });

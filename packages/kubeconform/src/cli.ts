@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { OutputFormatError, USAGE, UsageError, parseArgs } from './cli-args';
 import type { CliConfig } from './cli-args';
 import { discover } from './discover';
-import { workerCount } from './parallel';
+import { ValidationRun, workerCount } from './parallel';
 import { TemplateError } from './locations';
 import { createOutput } from './outputs';
 import type { Writer } from './outputs';
@@ -109,36 +109,40 @@ async function run(cfg: CliConfig, io: CliIo, cwd: string): Promise<number> {
     return 2;
   };
 
-  if (useStdin) {
-    const stdin = io.stdin ?? (process.stdin as Readable & { isTTY?: boolean });
-    if (stdin.isTTY) {
-      io.stderr.write('failing to read data from stdin\n');
-      return 1;
-    }
-    const buf = await readAll(stdin);
-    const results = await validator.validateStream('stdin', buf, workerCount(cfg.n));
-    if (cfg.n <= 0 && results.length > 0) return deadlock();
-    for (const r of results) emit(r);
-  } else {
-    for (const d of discover(cfg.files, cfg.ignoreFilenamePatterns, cwd)) {
-      if (stop) break;
-      if (cfg.n <= 0) return deadlock();
-      if (d.kind === 'error') {
-        emit({ filename: d.path, kind: '', name: '', namespace: '', version: '', status: 'error', msg: d.error });
-        continue;
+  const runner = new ValidationRun(validator, workerCount(cfg.n));
+  try {
+    if (useStdin) {
+      const stdin = io.stdin ?? (process.stdin as Readable & { isTTY?: boolean });
+      if (stdin.isTTY) {
+        io.stderr.write('failing to read data from stdin\n');
+        return 1;
       }
-      let buf: Buffer;
-      try {
-        buf = fs.readFileSync(d.abs);
-      } catch (e) {
-        emit({ filename: d.path, kind: '', name: '', namespace: '', version: '', status: 'error', msg: `open ${d.path}: ${(e as Error).message}` });
-        continue;
-      }
-      for (const r of await validator.validateFile(d.path, buf, workerCount(cfg.n))) {
-        emit(r);
+      const buf = await readAll(stdin);
+      if (cfg.n <= 0) {
+        // kubeconform's -n 0 deadlocks as soon as a result has to be handed to a validation goroutine.
+        let any = false;
+        await runner.stream('stdin', buf, () => (any = true), () => false);
+        if (any) return deadlock();
+      } else await runner.stream('stdin', buf, emit, () => stop);
+    } else {
+      for (const d of discover(cfg.files, cfg.ignoreFilenamePatterns, cwd)) {
         if (stop) break;
+        if (cfg.n <= 0) return deadlock();
+        if (d.kind === 'error') {
+          emit({ filename: d.path, kind: '', name: '', namespace: '', version: '', status: 'error', msg: d.error });
+          continue;
+        }
+        try {
+          await runner.file(d.path, d.abs, emit, () => stop);
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          if (err.syscall === undefined) throw e;
+          emit({ filename: d.path, kind: '', name: '', namespace: '', version: '', status: 'error', msg: `open ${d.path}: ${err.message}` });
+        }
       }
     }
+  } finally {
+    await runner.close();
   }
   out.flush();
   return failed ? 1 : 0;

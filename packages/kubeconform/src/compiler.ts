@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { readCached, sha256, writeCached } from './cache';
 import { FORMATS_MODULE_ID, formats } from './formats';
-import { RE2_MODULE_ID, re2, re2Engine } from './re2';
+import { RE2_MODULE_ID, re2Engine, re2Lazy } from './re2';
 import { PACKAGE_VERSION } from './version';
 
 export interface AjvErrorLike {
@@ -39,26 +39,33 @@ export function draftOf(schema: unknown): Draft | undefined {
 // Keywords whose value is a map of name -> subschema: their keys are property names, not keywords.
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas']);
 
-/** Drops `nullable` (v6 ignores it, ajv would honour it) and `$schema` (the draft is chosen here). */
-function prepare(node: unknown, top: boolean): unknown {
-  if (Array.isArray(node)) return node.map((x) => prepare(x, false));
+/** Keywords that came after Draft 4: v6 ignores them in a Draft 4 schema, ajv-draft-04 would assert some (const). */
+const NOT_DRAFT4 = new Set(['const', 'contains', 'propertyNames', 'if', 'then', 'else']);
+const NONE = new Set<string>();
+
+/**
+ * Drops `nullable` (v6 ignores it, ajv would honour it), `$schema` (the draft is chosen here) and the
+ * keywords the schema's draft does not have.
+ */
+function prepare(node: unknown, top: boolean, unknown: Set<string>): unknown {
+  if (Array.isArray(node)) return node.map((x) => prepare(x, false, unknown));
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-    if (k === 'nullable' || (top && k === '$schema')) continue;
+    if (k === 'nullable' || (top && k === '$schema') || unknown.has(k)) continue;
     if (k === 'enum' || k === 'const' || k === 'default' || k === 'examples') out[k] = v;
     else if (SCHEMA_MAPS.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, prepare(pv, false)]));
-    } else out[k] = prepare(v, false);
+      out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, prepare(pv, false, unknown)]));
+    } else out[k] = prepare(v, false, unknown);
   }
   return out;
 }
 
 // Anything that changes generated code belongs here, so that it is part of the disk cache key.
-const OPTIONS_FINGERPRINT = 'ajv8.20/allErrors/strict:false/re2/v6formats/nullable-dropped/1';
+const OPTIONS_FINGERPRINT = 'ajv8.20/strict:false/re2/v6formats/nullable-dropped/draft4-keywords/4';
 
 const requireShim = (id: string): unknown => {
-  if (id === RE2_MODULE_ID) return { re2 };
+  if (id === RE2_MODULE_ID) return { re2Lazy };
   if (id === FORMATS_MODULE_ID) return formats;
   // Only ajv's runtime helpers are ever required by generated code.
   if (!id.startsWith('ajv/dist/runtime/')) throw new Error(`unexpected require in cached validator: ${id}`);
@@ -103,7 +110,7 @@ type AjvCtor = new (opts: Record<string, unknown>) => {
   addFormat(name: string, f: unknown): unknown;
 };
 
-function ajvFor(draft: Draft): { ajv: InstanceType<AjvCtor>; standalone: (ajv: unknown, v: unknown) => string } {
+function ajvFor(draft: Draft, allErrors: boolean): { ajv: InstanceType<AjvCtor>; standalone: (ajv: unknown, v: unknown) => string } {
   /* eslint-disable @typescript-eslint/no-require-imports */
   // Loaded lazily: a warm run never compiles, and ajv costs ~60 ms to load.
   const { _ } = require('ajv') as { _: (s: TemplateStringsArray, ...a: unknown[]) => unknown };
@@ -111,7 +118,7 @@ function ajvFor(draft: Draft): { ajv: InstanceType<AjvCtor>; standalone: (ajv: u
   const common = {
     strict: false,
     logger: false,
-    allErrors: true,
+    allErrors,
     code: { source: true, regExp: re2Engine, formats: _`require(${FORMATS_MODULE_ID})` },
   };
   let ajv: InstanceType<AjvCtor>;
@@ -149,8 +156,8 @@ export class SchemaCompiler {
    * Compiles schema text (already known to be JSON when `parsed` is given). Returns null when the
    * schema does not compile, which kubeconform treats as "schema not found".
    */
-  compile(text: string, parsed?: unknown): ValidateFn | null {
-    const key = sha256(`${PACKAGE_VERSION}\0${OPTIONS_FINGERPRINT}\0${text}`);
+  compile(text: string, parsed?: unknown, allErrors = true): ValidateFn | null {
+    const key = sha256(`${PACKAGE_VERSION}\0${OPTIONS_FINGERPRINT}\0allErrors:${allErrors}\0${text}`);
     const hit = this.memory.get(key);
     if (hit !== undefined) return hit;
     const dir = this.dir;
@@ -175,8 +182,8 @@ export class SchemaCompiler {
     let code: string | undefined;
     if (draft !== undefined) {
       try {
-        const { ajv, standalone } = ajvFor(draft);
-        const v = ajv.compile(prepare(schema, true));
+        const { ajv, standalone } = ajvFor(draft, allErrors);
+        const v = ajv.compile(prepare(schema, true, draft === 'draft4' ? NOT_DRAFT4 : NONE));
         code = standalone(ajv, v);
         fn = dir !== false ? loadModule(code, path.join(dir, `${key}.js`)) : v;
       } catch {

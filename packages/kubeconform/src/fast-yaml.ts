@@ -73,7 +73,7 @@ class FastParser {
       const kv = splitKey(line.text);
       if (kv === undefined) throw bail;
       const [key, rest] = kv;
-      if (key.kind === 'merge' || key.kind === 'null') throw bail;
+      if (key.kind === 'merge' || key.kind === 'null' || key.kind === 'uint') throw bail;
       const ks = keyToString(key)!;
       if (Object.prototype.hasOwnProperty.call(obj, ks)) {
         if ((kinds?.get(ks) ?? 'string') === key.kind) {
@@ -232,7 +232,7 @@ class FlowReader {
       }
       for (;;) {
         const k = this.scalar(true);
-        if (k.kind === 'merge' || k.kind === 'null') throw bail;
+        if (k.kind === 'merge' || k.kind === 'null' || k.kind === 'uint') throw bail;
         if (this.t[this.i] !== ':') throw bail;
         this.i++;
         const id = keyIdentity(k);
@@ -398,6 +398,8 @@ function splitKey(text: string): [Resolved, string] | undefined {
     key = resolvePlain(text.slice(0, ke));
     end = j;
   }
+  // A key over libyaml's 1,024-character limit is an error there: the full parser reports it.
+  if (end > 1024) return undefined;
   // text[end] === ':'; the line text is already right-trimmed.
   let r = end + 1;
   if (r >= text.length) return [key, ''];

@@ -14,25 +14,76 @@ function daysIn(y: number, m: number): number {
   return [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
 }
 
+/** Go's %q of one character. */
+function goQuoteRune(ch: string): string {
+  if (ch === "'") return "'\\''";
+  if (ch === '\\') return "'\\\\'";
+  const c = ch.codePointAt(0)!;
+  if (c < 0x20 || c === 0x7f) return `'\\x${c.toString(16).padStart(2, '0')}'`;
+  return `'${ch}'`;
+}
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** Go's time.Parse(s, "2006-01-02"): its error texts, element by element. */
 const date: Check = (s) => {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return 'must be yyyy-mm-dd';
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12) return 'month out of range';
-  if (d < 1 || d > daysIn(y, mo)) return 'day out of range';
+  const fail = (rest: string, elem: string) => `parsing time ${JSON.stringify(s)} as "2006-01-02": cannot parse ${JSON.stringify(rest)} as ${JSON.stringify(elem)}`;
+  if (!/^\d{4}/.test(s)) return fail(s, '2006');
+  if (s[4] !== '-') return fail(s.slice(4), '-');
+  if (!/^\d{2}/.test(s.slice(5))) return fail(s.slice(5), '01');
+  const mo = Number(s.slice(5, 7));
+  if (mo < 1 || mo > 12) return `parsing time ${JSON.stringify(s)}: month out of range`;
+  if (s[7] !== '-') return fail(s.slice(7), '-');
+  if (!/^\d{2}/.test(s.slice(8))) return fail(s.slice(8), '02');
+  if (s.length > 10) return `parsing time ${JSON.stringify(s)}: extra text: ${JSON.stringify(s.slice(10))}`;
+  const d = Number(s.slice(8, 10));
+  if (d < 1 || d > daysIn(Number(s.slice(0, 4)), mo)) return `parsing time ${JSON.stringify(s)}: day out of range`;
   return undefined;
 };
 
-const time: Check = (s) => {
-  const m = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?([zZ]|[+-](\d{2}):(\d{2}))$/.exec(s);
-  if (!m) return 'must be hh:mm:ss[.frac](z|±hh:mm)';
-  const h = Number(m[1]);
-  const mi = Number(m[2]);
-  const sec = Number(m[3]);
-  if (h > 23 || mi > 59 || sec > 60) return 'hour, minute or second out of range';
-  if (m[6] !== undefined && (Number(m[6]) > 23 || Number(m[7]) > 59)) return 'timezone offset out of range';
+const ATOI = /^[+-]?\d+$/;
+
+/** v6's time check: hh:mm:ss[.frac](z|±hh:mm), a leap second only at 23:59 UTC. */
+const time: Check = (str) => {
+  if (str.length < 9) return 'less than 9 characters long';
+  if (str[2] !== ':' || str[5] !== ':') return 'missing colon in correct place';
+  const hms: number[] = [];
+  for (const tok of [str.slice(0, 2), str.slice(3, 5), str.slice(6, 8)]) {
+    if (!ATOI.test(tok)) return 'invalid hour/min/sec';
+    const i = Number(tok);
+    if (i < 0) return 'non-positive hour/min/sec';
+    hms.push(i);
+  }
+  let [h, m] = hms as [number, number, number];
+  const sec = hms[2]!;
+  if (h > 23 || m > 59 || sec > 60) return 'hour/min/sec out of range';
+  let rest = str.slice(8);
+  if (rest.startsWith('.')) {
+    const digits = /^\d*/.exec(rest.slice(1))![0].length;
+    if (digits === 0) return 'no digits in second fraction';
+    rest = rest.slice(1 + digits);
+  }
+  if (rest !== 'z' && rest !== 'Z') {
+    if (rest.length !== 6) return 'offset must be 6 characters long';
+    const sign = rest[0] === '+' ? -1 : rest[0] === '-' ? 1 : 0;
+    if (sign === 0) return 'offset must begin with plus/minus';
+    const off = rest.slice(1);
+    if (off[2] !== ':') return 'missing colon in offset in correct place';
+    const zhm: number[] = [];
+    for (const tok of [off.slice(0, 2), off.slice(3)]) {
+      if (!ATOI.test(tok)) return 'invalid hour/min in offset';
+      const i = Number(tok);
+      if (i < 0) return 'non-positive hour/min in offset';
+      zhm.push(i);
+    }
+    const [zh, zm] = zhm as [number, number];
+    if (zh > 23 || zm > 59) return 'hour/min in offset out of range';
+    let hm = h * 60 + m + sign * (zh * 60 + zm);
+    if (hm < 0) hm += 24 * 60;
+    h = Math.floor(hm / 60);
+    m = hm % 60;
+  }
+  if (sec >= 60 && (h !== 23 || m !== 59)) return 'invalid leap second';
   return undefined;
 };
 
@@ -46,51 +97,109 @@ const dateTime: Check = (s) => {
   return undefined;
 };
 
-const GO_DURATION = /^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
-const ISO_DURATION = /^P(?:(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?)?|\d+W)$/;
-const duration: Check = (s) =>
-  s === '0' || GO_DURATION.test(s) || (s !== 'P' && !s.endsWith('T') && ISO_DURATION.test(s)) ? undefined : 'invalid duration';
+const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+/** kubeconform's duration: a Go duration, else v6's ISO 8601 check and its reasons. */
+const duration: Check = (v) => {
+  if (GO_DURATION.test(v)) return undefined;
+  if (!v.startsWith('P')) return 'must start with P';
+  let s = v.slice(1);
+  if (s === '') return 'nothing after P';
+  if (s.endsWith('W')) {
+    s = s.slice(0, -1);
+    if (s === '') return 'no number in week';
+    return /^\d+$/.test(s) ? undefined : 'invalid week';
+  }
+  const allUnits = ['YMD', 'HMS'];
+  const parts = s.split('T');
+  for (let i = 0; i < parts.length; i++) {
+    let part = parts[i]!;
+    if (i !== 0 && part === '') return 'no time elements';
+    if (i >= allUnits.length) return 'more than one T';
+    let units = allUnits[i]!;
+    while (part !== '') {
+      const digits = /^\d*/.exec(part)![0].length;
+      if (digits === 0) return 'missing number';
+      part = part.slice(digits);
+      if (part === '') return 'missing unit';
+      const unit = part[0]!;
+      const j = units.indexOf(unit);
+      if (j === -1) return allUnits[i]!.includes(unit) ? `unit ${goQuoteRune(unit)} out of order` : `invalid unit ${goQuoteRune(unit)}`;
+      units = units.slice(j + 1);
+      part = part.slice(1);
+    }
+  }
+  return undefined;
+};
 
-const hostname: Check = (s) => {
-  const h = s.endsWith('.') ? s.slice(0, -1) : s;
-  if (h.length === 0 || h.length > 253) return 'invalid length';
-  for (const label of h.split('.')) {
-    if (label.length < 1 || label.length > 63) return 'label length must be in range 1-63';
-    if (!/^[A-Za-z0-9-]+$/.test(label)) return 'invalid character';
-    if (label.startsWith('-') || label.endsWith('-')) return 'label cannot start or end with hyphen';
+const hostname: Check = (v) => {
+  const s = v.endsWith('.') ? v.slice(0, -1) : v;
+  if (bytes(s) > 253) return 'more than 253 characters long';
+  for (const label of s.split('.')) {
+    if (bytes(label) < 1 || bytes(label) > 63) return 'label must be 1 to 63 characters long';
+    if (label.startsWith('-')) return 'label starts with hyphen';
+    if (label.endsWith('-')) return 'label ends with hyphen';
+    for (const ch of label) if (!/[A-Za-z0-9-]/.test(ch)) return `invalid character ${goQuoteRune(ch)}`;
   }
   return undefined;
 };
 
 const ipv4: Check = (s) => {
-  const parts = s.split('.');
-  if (parts.length !== 4) return 'expected four decimals';
-  for (const p of parts) {
-    if (!/^(?:0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return 'invalid decimal';
+  const groups = s.split('.');
+  if (groups.length !== 4) return 'expected four decimals';
+  for (const g of groups) {
+    if (g.length > 1 && g[0] === '0') return 'leading zeros';
+    if (!ATOI.test(g)) return `strconv.Atoi: parsing ${JSON.stringify(g)}: invalid syntax`;
+    const n = Number(g);
+    if (n < 0 || n > 255) return 'decimal must be between 0 and 255';
   }
   return undefined;
 };
 
+const ipv6: Check = (s) => {
+  if (!s.includes(':')) return 'missing colon';
+  const zone = s.indexOf('%');
+  if (!isIPv6(zone >= 0 ? s.slice(0, zone) : s)) return `ParseAddr(${JSON.stringify(s)}): unable to parse IP`;
+  if (zone >= 0) return 'zone id is not a part of ipv6 address';
+  return undefined;
+};
+
+const EMAIL_LOCAL = /[A-Za-z0-9.!#$%&'*+\-/=?^_`{|}~]/;
 const email: Check = (s) => {
+  if (bytes(s) > 254) return 'more than 255 characters long';
   const at = s.lastIndexOf('@');
-  if (at <= 0 || at === s.length - 1) return 'missing @';
+  if (at === -1) return 'missing @';
   const local = s.slice(0, at);
-  const domain = s.slice(at + 1);
-  if (local.length > 64) return 'local part too long';
-  if (domain.startsWith('[') && domain.endsWith(']')) {
-    const ip = domain.slice(1, -1);
-    return ip.startsWith('IPv6:') ? (isIPv6(ip.slice(5)) ? undefined : 'invalid ipv6') : ipv4(ip);
+  let domain = s.slice(at + 1);
+  if (bytes(local) > 64) return 'local part more than 64 characters long';
+  if (local.length > 1 && local.startsWith('"')) {
+    const inner = local.slice(1, -1);
+    if (inner.includes('\\') || inner.includes('"')) return 'backslash and quote are not allowed within quoted local part';
+  } else {
+    if (local.startsWith('.')) return 'starts with dot';
+    if (local.endsWith('.')) return 'ends with dot';
+    if (local.includes('..')) return 'consecutive dots';
+    for (const ch of local) if (!EMAIL_LOCAL.test(ch)) return `invalid character ${goQuoteRune(ch)}`;
   }
-  return hostname(domain);
+  if (domain.startsWith('[') && domain.endsWith(']')) {
+    domain = domain.slice(1, -1);
+    if (domain.startsWith('IPv6:')) {
+      const e = ipv6(domain.slice(5));
+      return e === undefined ? undefined : `invalid ipv6 address: ${e}`;
+    }
+    const e = ipv4(domain);
+    return e === undefined ? undefined : `invalid ipv4 address: ${e}`;
+  }
+  const e = hostname(domain);
+  return e === undefined ? undefined : `invalid domain: ${e}`;
 };
 
 const uri: Check = (s) => {
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(s)) return 'no scheme';
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(s)) return 'relative url';
   try {
     new URL(s);
     return undefined;
   } catch {
-    return 'invalid uri';
+    return `parse ${JSON.stringify(s)}: invalid URI`;
   }
 };
 const uriReference: Check = (s) => (/[\s\\]/.test(s) ? 'invalid uri-reference' : undefined);
@@ -122,7 +231,7 @@ export const FORMAT_CHECKS: Record<string, Check> = {
   hostname,
   email,
   ipv4,
-  ipv6: (s) => (isIPv6(s) && !s.includes('%') ? undefined : 'invalid ipv6'),
+  ipv6,
   uri,
   iri: uri,
   'uri-reference': uriReference,

@@ -5,10 +5,9 @@
  * bundle from which standalone schemas are derived in memory (spec §2.2).
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as httpTypes from 'node:http';
 import { readCached, sha256, writeCached } from './cache';
 import { StandaloneDeriver } from './derive-standalone';
 import { PACKAGE_VERSION } from './version';
@@ -143,7 +142,9 @@ const derivers = new Map<string, StandaloneDeriver>();
 
 function httpGet(url: string): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const mod = url.startsWith('https:') ? https : http;
+    // Loaded on first use: most runs read local schemas only, and each worker thread would pay for them.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = (url.startsWith('https:') ? require('node:https') : require('node:http')) as HttpModule;
     const req = mod.get(url, { timeout: 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -154,6 +155,8 @@ function httpGet(url: string): Promise<{ status: number; body: Buffer }> {
     req.on('error', reject);
   });
 }
+
+type HttpModule = Pick<typeof httpTypes, 'get'>;
 
 /** retryablehttp with RetryMax=2: three tries on network errors and 5xx (short waits here). */
 export async function fetchWithRetry(url: string): Promise<{ status: number; body: Buffer }> {

@@ -3,9 +3,9 @@ import type { ValidateFn } from './compiler';
 import { SchemaCompiler } from './compiler';
 import { defaultCacheDir } from './cache';
 import { describeFailure } from './errors';
-import { PARALLEL_THRESHOLD, canRunParallel, validateChunksParallel } from './parallel';
 import type { ValidationError } from './errors';
 import { goJsonError } from './go-json-error';
+import { signatureOf } from './identity';
 import { SchemaLocation, loadFromLocation, templateVars } from './locations';
 import type { RegistryOptions } from './locations';
 import type { Chunk } from './yaml-reader';
@@ -42,7 +42,11 @@ export interface ValidatorOptions {
   cwd?: string;
 }
 
-type SchemaEntry = { validate: ValidateFn; url: string } | { missing: true } | { error: string };
+/**
+ * `validate` stops at the first failure (ajv without allErrors: smaller code, faster); `full` is
+ * compiled only when a document fails, to list every error as v6 does.
+ */
+type SchemaEntry = { validate: ValidateFn; full: () => ValidateFn; url: string } | { missing: true } | { error: string };
 
 const UNMARSHAL = 'error unmarshalling resource: ';
 
@@ -115,19 +119,23 @@ export class Validator {
       if (loaded.kind === 'error') return { error: loaded.error };
       let fn: ValidateFn | null;
       try {
-        fn = this.compiler.compile(loaded.text, loaded.parsed);
+        fn = this.compiler.compile(loaded.text, loaded.parsed, false);
       } catch {
         // Not JSON: an error for a local file, "not found" for a download.
         if (!loaded.local) continue;
         return { error: goJsonError(loaded.text) };
       }
       if (fn === null) continue; // does not compile: kubeconform silently tries the next location
-      return { validate: fn, url: loaded.url };
+      let full: ValidateFn | undefined;
+      const text = loaded.text;
+      // Same schema and draft as the fast validator, which compiled: this one compiles too. Only the
+      // text is kept (a parsed Deployment schema would hold megabytes per thread).
+      return { validate: fn, full: () => (full ??= this.compiler.compile(text, undefined, true)!), url: loaded.url };
     }
     return { missing: true };
   }
 
-  /** Validates one decoded document value (already split and parsed). */
+  /** Validates one decoded List item: kubeconform reads its identity from the map (SignatureFromMap). */
   async validateValue(filename: string, value: unknown): Promise<ValidationResult> {
     const base = { filename, kind: '', name: '', namespace: '', version: '', msg: '' };
     if (value === null || value === undefined) return { ...base, status: 'empty' };
@@ -152,7 +160,11 @@ export class Validator {
       if (typeof mm.namespace === 'string') namespace = mm.namespace;
       if (typeof mm.generateName === 'string') name = `${mm.generateName}{{ generateName }}`;
     }
-    const id = { ...base, kind, name, namespace, version };
+    return this.validateIdentified({ ...base, kind, name, namespace, version }, value);
+  }
+
+  private async validateIdentified(id: Omit<ValidationResult, 'status'>, value: unknown): Promise<ValidationResult> {
+    const { kind, version } = id;
     if (this.skip.has(`${version}/${kind}`) || this.skip.has(kind)) return { ...id, status: 'skipped' };
     if (this.reject.has(`${version}/${kind}`) || this.reject.has(kind)) {
       return { ...id, status: 'error', msg: `prohibited resource kind ${kind}` };
@@ -165,7 +177,9 @@ export class Validator {
       return { ...id, status: 'error', msg: `could not find schema for ${kind}` };
     }
     if (entry.validate(value)) return { ...id, status: 'valid' };
-    const failure = describeFailure(entry.validate.errors ?? [], value, entry.url);
+    const full = entry.full();
+    full(value);
+    const failure = describeFailure(full.errors ?? [], value, entry.url);
     const r: ValidationResult = { ...id, status: 'invalid', msg: failure.msg };
     if (failure.validationErrors.length > 0) r.validationErrors = failure.validationErrors;
     return r;
@@ -188,52 +202,55 @@ export class Validator {
       return [{ ...base, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: ${(e as Error).message}` }];
     }
     if (!parsed.ok) return [{ ...base, status: 'error', msg: UNMARSHAL + parsed.error }];
-    const v = parsed.value as Record<string, unknown> | null;
-    if (parsed.unsupported === undefined && isList(v)) {
-      const items = Array.isArray(v.items) ? v.items : [];
+    const v = parsed.value;
+    if (v === null || v === undefined) return [{ ...base, status: 'empty' }];
+    if (parsed.unsupported !== undefined) return [{ ...base, status: 'error', msg: UNMARSHAL + parsed.unsupported }];
+    if (typeof v !== 'object' || Array.isArray(v)) return [await this.validateValue(filename, v)];
+    const sig = signatureOf(v as Record<string, unknown>);
+    const id = { ...base, kind: sig.kind, name: sig.name, namespace: sig.namespace, version: sig.version };
+    // kubeconform expands a List before it validates anything of the document itself.
+    if (sig.error === undefined && sig.kind.toLowerCase() === 'list') {
+      const items = listItems(v as Record<string, unknown>);
       const out: ValidationResult[] = [];
       for (const item of items) out.push(await this.validateValue(filename, item));
       return out;
     }
     if (this.strict && parsed.duplicates.length > 0) {
-      return [{ ...base, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: unmarshal errors:\n  ${parsed.duplicates.join('\n  ')}` }];
+      return [{ ...id, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: unmarshal errors:\n  ${parsed.duplicates.join('\n  ')}` }];
     }
-    if (parsed.unsupported !== undefined) return [{ ...base, status: 'error', msg: UNMARSHAL + parsed.unsupported }];
-    return [await this.validateValue(filename, v)];
+    if (sig.error !== undefined) return [{ ...id, status: 'error', msg: `error while parsing: ${sig.error}` }];
+    return [await this.validateIdentified(id, v)];
   }
 
-  /** Results for a list of chunks, on worker threads when the list is large and `workers` > 1. */
-  async validateChunks(filename: string, chunks: Chunk[], workers = 1): Promise<ValidationResult[]> {
-    if (workers > 1 && chunks.length >= PARALLEL_THRESHOLD && canRunParallel()) {
-      return validateChunksParallel(this.options, filename, chunks, workers);
-    }
+  /** Results for bytes holding whole documents; `keepEmpty` (standard input) keeps zero-length ones. */
+  async validateBytes(filename: string, bytes: Buffer, keepEmpty: boolean): Promise<ValidationResult[]> {
     const out: ValidationResult[] = [];
-    for (const chunk of chunks) for (const r of await this.validateChunk(filename, chunk)) out.push(r);
+    for (const chunk of splitChunks(bytes)) {
+      if (!keepEmpty && chunk.byteLength === 0) continue;
+      for (const r of await this.validateChunk(filename, chunk)) out.push(r);
+    }
     return out;
   }
 
   /** All results for one file's bytes, with kubeconform's file rules (empty chunks dropped, placeholder). */
-  async validateFile(filename: string, content: Buffer, workers = 1): Promise<ValidationResult[]> {
-    const chunks = splitChunks(content).filter((c) => c.byteLength > 0);
-    const out = await this.validateChunks(filename, chunks, workers);
+  async validateFile(filename: string, content: Buffer): Promise<ValidationResult[]> {
+    const out = await this.validateBytes(filename, content, false);
     // A List with no items yields no resource, so it does not count against the placeholder.
     if (out.length === 0) out.push({ filename, kind: '', name: '', namespace: '', version: '', status: 'empty', msg: '' });
     return out;
   }
 
   /** Standard input: every chunk counts, including zero-length ones. */
-  async validateStream(filename: string, content: Buffer, workers = 1): Promise<ValidationResult[]> {
-    return this.validateChunks(filename, splitChunks(content), workers);
+  async validateStream(filename: string, content: Buffer): Promise<ValidationResult[]> {
+    return this.validateBytes(filename, content, true);
   }
 }
 
-/** kubeconform's List test: kind lowercased is "list", apiVersion present, identity fields decodable. */
-function isList(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const m = v as Record<string, unknown>;
-  if (typeof m.kind !== 'string' || m.kind.toLowerCase() !== 'list') return false;
-  if (typeof m.apiVersion !== 'string' || m.apiVersion === '') return false;
-  return true;
+/** The List's `items`, matched as Go's encoding/json matches the `Items` field (case-insensitively, last key wins). */
+function listItems(v: Record<string, unknown>): unknown[] {
+  let items: unknown = undefined;
+  for (const k of Object.keys(v).sort()) if (k.toLowerCase() === 'items') items = v[k];
+  return Array.isArray(items) ? items : [];
 }
 
 export interface DocumentInput {

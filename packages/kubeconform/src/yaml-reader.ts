@@ -3,8 +3,10 @@
  * "\n---", then each chunk through go-yaml v2 (YAML 1.1) and a JSON round trip into a map.
  */
 import { isUtf8 } from 'node:buffer';
+import * as path from 'node:path';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { BAIL, fastParse } from './fast-yaml';
-import { goSyntax, keyIdentity, keyToString, resolvePlain, setKey } from './yaml11';
+import { goFormatFloatG, goSyntax, keyIdentity, keyToString, resolvePlain, setKey } from './yaml11';
 import type { Resolved } from './yaml11';
 import type { Document, Node as YamlNode, Pair, Scalar } from 'yaml';
 
@@ -15,6 +17,39 @@ export interface Chunk {
 }
 
 const SEP = Buffer.from('\n---');
+
+/** go-yaml reads UTF-16 when the input starts with its byte order mark (the splitter never cuts such input). */
+function decodeUtf16(b: Buffer): string | undefined {
+  if (b.length < 2 || b.length % 2 !== 0) return undefined;
+  if (b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString('utf16le');
+  if (b[0] === 0xfe && b[1] === 0xff) {
+    const le = Buffer.from(b.subarray(2));
+    le.swap16();
+    return le.toString('utf16le');
+  }
+  return undefined;
+}
+
+/**
+ * go-yaml's error for `%` directives not followed by a `---` document start. The splitter cuts at
+ * every `---` line, so a directive always ends up alone in its chunk, as in kubeconform.
+ */
+function directiveError(text: string): string | undefined {
+  if (text.charCodeAt(0) !== 37 && text.indexOf('\n%') < 0) return undefined;
+  const lines = text.split('\n');
+  let i = 0;
+  let sawDirective = false;
+  for (; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.startsWith('%')) sawDirective = true;
+    else if (!/^[ \t\r]*(?:#.*)?$/.test(l)) break;
+  }
+  if (!sawDirective || (i < lines.length && /^---(?:[ \t\r]|$)/.test(lines[i]!))) return undefined;
+  // A parser error names the 0-based line of the offending token; at the end of the stream that is
+  // the line after the last one (libyaml ends the last line first).
+  const line = i < lines.length ? i : text.endsWith('\n') ? lines.length - 1 : lines.length;
+  return line === 0 ? 'yaml: did not find expected <document start>' : `yaml: line ${line}: did not find expected <document start>`;
+}
 
 /**
  * Byte ranges of the documents of a stream. A separator line is any line starting with `---`; the
@@ -31,7 +66,7 @@ export function splitChunks(buf: Buffer): Chunk[] {
   const out: Chunk[] = [];
   const push = (s: number, e: number) => {
     const sub = buf.subarray(s, e);
-    out.push({ text: isUtf8(sub) ? sub.toString('utf8') : undefined, byteLength: e - s });
+    out.push({ text: isUtf8(sub) ? sub.toString('utf8') : decodeUtf16(sub), byteLength: e - s });
   };
   let start = 0;
   const n = buf.length;
@@ -96,6 +131,8 @@ const BAD_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]/;
  */
 export function parseYamlDocument(text: string): ParseOutcome {
   if (BAD_CONTROL.test(text)) return { ok: false, error: CONVERT + 'yaml: control characters are not allowed' };
+  const directive = directiveError(text);
+  if (directive !== undefined) return { ok: false, error: CONVERT + directive };
   let value: unknown;
   let duplicates: string[];
   const fast = fastParse(text);
@@ -107,6 +144,10 @@ export function parseYamlDocument(text: string): ParseOutcome {
     if ('error' in full) return { ok: false, error: CONVERT + full.error };
     value = full.value;
     duplicates = full.duplicates;
+    if (text.length > 2 * 9000) {
+      const deep = jsonDepthError(value);
+      if (deep !== undefined) return { ok: false, error: deep };
+    }
   }
   // go-yaml reports duplicate keys (strict) before the JSON encoder meets ±Inf/NaN.
   const bad = INF_HINT.test(text) ? findUnsupported(value) : undefined;
@@ -177,23 +218,106 @@ function goYamlError(code: string, message: string, line: number): string {
  * minutes and gigabytes). go-yaml would read such a document; here it is refused with an error.
  */
 const MAX_FLOW_NODES = 500_000;
-function tooComplex(text: string): string | undefined {
+function lineAt(text: string, at: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+function flowShape(text: string): { error?: string; maxDepth: number } {
   let depth = 0;
+  let maxDepth = 0;
   let nodes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 91 || c === 123) {
-      if (++depth > MAX_DEPTH) return `yaml: exceeded max depth of ${MAX_DEPTH}`;
+      // go-yaml's scanner error names the (1-based) line of the bracket that went too deep.
+      // go-yaml omits the line when it is the first one (its 0-based mark is 0).
+      if (++depth > MAX_DEPTH) {
+        const line = lineAt(text, i);
+        return { error: `yaml: ${line > 1 ? `line ${line}: ` : ''}exceeded max depth of ${MAX_DEPTH}`, maxDepth: depth };
+      }
+      if (depth > maxDepth) maxDepth = depth;
       nodes++;
     } else if (c === 93 || c === 125) depth--;
-    else if (c === 44 && ++nodes > MAX_FLOW_NODES) return `yaml: document has more than ${MAX_FLOW_NODES} flow nodes`;
+    else if (c === 44 && ++nodes > MAX_FLOW_NODES) return { error: `yaml: document has more than ${MAX_FLOW_NODES} flow nodes`, maxDepth };
+  }
+  return { maxDepth };
+}
+
+/**
+ * Flow nesting the `yaml` package cannot parse on the default stack (it recurses per level; a few
+ * hundred levels are safe). go-yaml accepts up to 10,000, so such a rare document is parsed on a
+ * short-lived thread with a large stack, waited for synchronously.
+ */
+const DEEP_FLOW = 300;
+const BIG_STACK_MB = 64;
+const deepParseFile = __filename.endsWith('.ts') ? path.resolve(__dirname, '../dist/yaml-reader.js') : __filename;
+
+type FullParse = { value: unknown; duplicates: string[] } | { error: string };
+
+function fullParseOnBigStack(text: string): FullParse {
+  const { port1, port2 } = new MessageChannel();
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `const { workerData: d } = require('node:worker_threads');
+let out;
+try { out = require(d.file).fullParseToJson(d.text); } catch (e) { out = JSON.stringify({ error: 'yaml: ' + e.message }); }
+d.port.postMessage(out);
+Atomics.store(d.done, 0, 1);
+Atomics.notify(d.done, 0);`,
+    { eval: true, workerData: { file: deepParseFile, text, port: port2, done }, transferList: [port2], resourceLimits: { stackSizeMb: BIG_STACK_MB } },
+  );
+  try {
+    Atomics.wait(done, 0, 0);
+    const m = receiveMessageOnPort(port1);
+    // V8's JSON.parse is iterative, so the deep value is rebuilt here without a deep stack.
+    return m === undefined ? { error: `yaml: exceeded max depth of ${MAX_DEPTH}` } : (JSON.parse(m.message as string) as FullParse);
+  } finally {
+    void worker.terminate();
+    port1.close();
+  }
+}
+
+/** libyaml's limit on the length of an implicit key. */
+const MAX_SIMPLE_KEY = 1024;
+
+/** Go's %+#v of a decoded value, as sigs.k8s.io/yaml prints the value of an unsupported key. */
+function goValueSyntax(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? String(v) : goFormatFloatG(v);
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[]interface {}{${v.map(goValueSyntax).join(', ')}}`;
+  return `map[interface {}]interface {}{${Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${JSON.stringify(k)}:${goValueSyntax(x)}`)
+    .join(', ')}}`;
+}
+
+/** Entry of the big-stack thread: the full parse as JSON text. */
+export function fullParseToJson(text: string): string {
+  return JSON.stringify(fullParse(text, true));
+}
+
+/**
+ * Go's encoding/json refuses nesting deeper than 10,000 (the document itself is level 1); the
+ * first container past it, in the sorted-key order of the JSON that sigs.k8s.io/yaml wrote, is named.
+ */
+function jsonDepthError(value: unknown): string | undefined {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > MAX_DEPTH) return `error unmarshaling JSON: while decoding JSON: invalid character '${Array.isArray(v) ? '[' : '{'}' exceeded max depth`;
+    const children = Array.isArray(v) ? v : Object.keys(v).sort().map((k) => (v as Record<string, unknown>)[k]);
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], d + 1]);
   }
   return undefined;
 }
 
-function fullParse(text: string): { value: unknown; duplicates: string[] } | { error: string } {
-  const guard = tooComplex(text);
-  if (guard !== undefined) return { error: guard };
+function fullParse(text: string, onBigStack = false): FullParse {
+  const shape = flowShape(text);
+  if (shape.error !== undefined) return { error: shape.error };
+  if (shape.maxDepth > DEEP_FLOW && !onBigStack) return fullParseOnBigStack(text);
   const Y = yamlLib();
   const lc = new Y.LineCounter();
   let doc: Document.Parsed;
@@ -210,7 +334,11 @@ function fullParse(text: string): { value: unknown; duplicates: string[] } | { e
     if (e instanceof RangeError) return { error: `yaml: exceeded max depth of ${MAX_DEPTH}` };
     return { error: `yaml: ${(e as Error).message}` };
   }
-  const err = doc.errors[0];
+  // go-yaml's Unmarshal stops after the first document's root node: text after a flow root (two
+  // JSON objects on two lines) is never parsed.
+  const root = doc.contents as { flow?: boolean; range?: [number, number, number] } | null;
+  const rootEnd = root?.flow === true && root.range ? root.range[1] : Infinity;
+  const err = doc.errors.find((e) => e.pos[0] < rootEnd);
   if (err !== undefined) {
     if (/Maximum call stack size exceeded/.test(err.message)) return { error: `yaml: exceeded max depth of ${MAX_DEPTH}` };
     return { error: goYamlError(err.code, err.message, err.linePos?.[0].line ?? 1) };
@@ -234,7 +362,8 @@ function fullParse(text: string): { value: unknown; duplicates: string[] } | { e
   };
 
   const convert = (node: YNode, depth: number): { value: unknown; size: number } => {
-    if (depth > MAX_DEPTH) throw new ConvertError(`yaml: exceeded max depth of ${MAX_DEPTH}`);
+    // Flow nesting was bounded by flowShape; go-yaml bounds block nesting separately (also 10,000).
+    if (depth > 2 * MAX_DEPTH + 2) throw new ConvertError(`yaml: exceeded max depth of ${MAX_DEPTH}`);
     if (node === null || node === undefined) return { value: null, size: 1 };
     if (Y.isAlias(node)) {
       const target = node.resolve(doc);
@@ -266,7 +395,10 @@ function fullParse(text: string): { value: unknown; duplicates: string[] } | { e
             if (src === null || typeof src !== 'object' || Array.isArray(src)) {
               throw new ConvertError('yaml: map merge requires map or sequence of maps as the value');
             }
-            for (const [mk, mv] of Object.entries(src as Record<string, unknown>)) setKey(obj, mk, mv);
+            for (const [mk, mv] of Object.entries(src as Record<string, unknown>)) {
+              setKey(obj, mk, mv);
+              seen.add(keyIdentity({ kind: 'string', value: mk }));
+            }
           }
           continue;
         }
@@ -285,7 +417,15 @@ function fullParse(text: string): { value: unknown; duplicates: string[] } | { e
         }
         seen.add(id);
         const ks = keyToString(key);
+        if (ks === undefined && key.kind === 'uint') {
+          const bad = convert(pair.value as YNode, depth + 1).value;
+          throw new ConvertError(`unsupported map key of type: uint64, key: 0x${key.hex}, value: ${goValueSyntax(bad)}`);
+        }
         if (ks === undefined) throw new ConvertError('yaml: unsupported map key of type: <nil>');
+        if (k !== null && k !== undefined && !node.flow && 'range' in k && k.range && k.range[1] - k.range[0] > MAX_SIMPLE_KEY) {
+          // libyaml forgets a possible simple key after 1,024 characters; the ':' then has no key.
+          throw new ConvertError(`yaml: line ${lc.linePos(k.range[0]).line}: mapping values are not allowed in this context`);
+        }
         const v = convert(pair.value as YNode, depth + 1);
         size += v.size;
         setKey(obj, ks, v.value);

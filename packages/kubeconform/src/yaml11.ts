@@ -8,6 +8,8 @@ export type Resolved =
   | { kind: 'null'; value: null }
   | { kind: 'bool'; value: boolean }
   | { kind: 'int'; value: number }
+  /** An integer above int64's range that fits uint64: a value like any number, but no JSON key. */
+  | { kind: 'uint'; value: number; hex: string }
   | { kind: 'float'; value: number }
   | { kind: 'string'; value: string }
   | { kind: 'merge'; value: string };
@@ -49,6 +51,30 @@ function parseGoInt(s: string): number {
   return sign * n;
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** The exact value of a Go integer literal (prefixes and sign as strconv.ParseInt with base 0). */
+function goBigInt(s: string): bigint | undefined {
+  let neg = false;
+  let body = s;
+  if (body[0] === '+' || body[0] === '-') {
+    neg = body[0] === '-';
+    body = body.slice(1);
+  }
+  const p = body.slice(0, 2).toLowerCase();
+  let v: bigint;
+  try {
+    if (p === '0x' || p === '0b') v = BigInt(body.toLowerCase());
+    else if (p === '0o') v = BigInt(`0o${body.slice(2)}`);
+    else if (body.length > 1 && body[0] === '0') v = BigInt(`0o${body.slice(1)}`);
+    else v = BigInt(body);
+  } catch {
+    return undefined;
+  }
+  return neg ? -v : v;
+}
+
 const STRING_HINT = /^[^-+0-9.yYnNtTfFoO~<]/;
 
 export function resolvePlain(s: string): Resolved {
@@ -62,8 +88,21 @@ export function resolvePlain(s: string): Resolved {
   }
   if ((c >= 48 && c <= 57) || c === 43 || c === 45) {
     const plain = s.indexOf('_') >= 0 ? s.replace(/_/g, '') : s;
-    if (GO_INT.test(plain)) return { kind: 'int', value: parseGoInt(plain) };
-    if (YAML_FLOAT.test(plain)) return { kind: 'float', value: Number(plain) };
+    if (GO_INT.test(plain)) {
+      const n = parseGoInt(plain);
+      if (Math.abs(n) < 2 ** 63) return { kind: 'int', value: n };
+      const big = goBigInt(plain);
+      if (big !== undefined && big > INT64_MAX && big <= UINT64_MAX) return { kind: 'uint', value: n, hex: big.toString(16) };
+      if (big !== undefined && big >= -INT64_MAX - 1n && big <= INT64_MAX) return { kind: 'int', value: n };
+      // Beyond both ranges strconv.ParseFloat decides: decimal digits make a float, anything else a string.
+      if (!/^[-+]?[0-9]+$/.test(plain) || !Number.isFinite(Number(plain))) return { kind: 'string', value: s };
+      return { kind: 'float', value: Number(plain) };
+    }
+    if (YAML_FLOAT.test(plain)) {
+      const f = Number(plain);
+      // strconv.ParseFloat fails with ErrRange (1e400), so go-yaml keeps the scalar as a string.
+      return Number.isFinite(f) ? { kind: 'float', value: f } : { kind: 'string', value: s };
+    }
   }
   return { kind: 'string', value: s };
 }
@@ -99,6 +138,8 @@ export function keyToString(r: Resolved): string | undefined {
       return r.value ? 'true' : 'false';
     case 'int':
       return String(r.value);
+    case 'uint':
+      return undefined;
     case 'float':
       if (Number.isNaN(r.value)) return '.nan';
       if (r.value === Infinity) return '.inf';
@@ -119,6 +160,8 @@ export function goSyntax(r: Resolved): string {
       return String(r.value);
     case 'int':
       return String(r.value);
+    case 'uint':
+      return `0x${r.hex}`;
     case 'float':
       return Number.isFinite(r.value) ? goFormatFloatG(r.value) : String(r.value);
     case 'null':
