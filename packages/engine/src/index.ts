@@ -28,3 +28,5 @@ export { dnsLabel, dnsSubdomain } from './provisioners/names';
 export { createTemplateEnvironment, yamlQuote } from './provisioners/template-env';
 export { provisioningOrder } from './provisioners/graph';
 export { COMMAND_INPUT_API_VERSION } from './provisioners/runtime';
+export { argoCdApplications, PLUGIN_NAME } from './delivery/argocd';
+export type { ArgoCdOptions, ArgoObject, WorkspaceService } from './delivery/argocd';
