@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,8 @@ beforeAll(() => {
     if (existsSync(join(REPO, entry))) cpSync(join(REPO, entry), join(workspace, entry), { recursive: true, filter: (s) => !s.endsWith('.test.ts') });
   }
   // The repository's objects, for pinned library releases (the repo-server must send .git to the plugin).
-  writeFileSync(join(workspace, '.git'), `gitdir: ${join(REPO, '.git')}\n`);
+  // (rev-parse: in a git worktree REPO/.git is itself a file pointing elsewhere)
+  writeFileSync(join(workspace, '.git'), `gitdir: ${execFileSync('git', ['rev-parse', '--absolute-git-dir'], { cwd: REPO, encoding: 'utf8' }).trim()}\n`);
   bin = mkdtempSync(join(tmpdir(), 'score-nx-bin-'));
   symlinkSync(CLI, join(bin, 'score-nx'));
 });

@@ -4,7 +4,11 @@
 //                                                         401/403 without a write token
 //   GET /v1/cache/{hash}                                -> 200 with the archive, 404 when absent, 403 bad token
 // Tokens: SCORE_CACHE_READ_TOKEN (read only, for pull requests) and SCORE_CACHE_WRITE_TOKEN (read and write, for
-// protected branches). Storage: a folder. For tests and small teams; put it behind TLS in production.
+// protected branches). Storage: a folder.
+//
+// A TEST FIXTURE: tools/ci/remote-cache.test.ts runs the real nx client against it to check the read/write token
+// split. It is not a production cache (no TLS, no eviction, one process, one disk); production uses a maintained
+// implementation, see the README's "Remote cache in production".
 import { createServer } from 'node:http';
 import { mkdirSync, existsSync, createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,7 +6,9 @@
 // the same split on its own, with no coordinating job.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 /** Assigns each project to a shard (1-based); balanced by round-robin over a hash-sorted list. */
 export function shardProjects(projects, index, total) {
@@ -34,7 +36,7 @@ export function parseArgs(argv) {
 
 /** The affected projects that have the target, as Nx reports them. */
 export function affectedProjects({ target, base, head, cwd = process.cwd(), nxBin }) {
-  const bin = nxBin ?? createRequire(`${cwd}/package.json`).resolve(`nx/${require_nx_bin(cwd)}`);
+  const bin = nxBin ?? resolveNxBin(cwd);
   const out = execFileSync(process.execPath, [bin, 'show', 'projects', '--affected', '--with-target', target, '--json', ...(base ? [`--base=${base}`] : []), ...(head ? [`--head=${head}`] : [])], {
     cwd,
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
@@ -43,9 +45,16 @@ export function affectedProjects({ target, base, head, cwd = process.cwd(), nxBi
   return JSON.parse(out.toString());
 }
 
-function require_nx_bin(cwd) {
-  const pkg = createRequire(`${cwd}/package.json`)('nx/package.json');
-  return typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.nx;
+/**
+ * The workspace's nx executable. nx's `exports` map does not expose its bin file as a subpath, so the file is
+ * found beside its package.json (which is exported), by the package's own `bin` field.
+ */
+export function resolveNxBin(cwd) {
+  const manifest = createRequire(join(cwd, 'package.json')).resolve('nx/package.json');
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8'));
+  const relativeBin = typeof bin === 'string' ? bin : bin?.nx;
+  if (typeof relativeBin !== 'string') throw new Error(`${manifest}: no 'nx' entry in its bin field`);
+  return join(dirname(manifest), relativeBin);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

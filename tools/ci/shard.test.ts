@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM script without types
-import { parseArgs, shardProjects } from './shard.mjs';
+import { parseArgs, resolveNxBin, shardProjects } from './shard.mjs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const PROJECTS = Array.from({ length: 10 }, (_, i) => `svc-${i}`);
 
@@ -33,5 +36,21 @@ describe('shard.mjs', () => {
     expect(parseArgs(['--index', '2', '--total=4', '--base', 'origin/main'])).toEqual({ target: 'generate', index: 2, total: 4, base: 'origin/main' });
     expect(() => parseArgs(['--shard', '1'])).toThrow('unknown option --shard');
     expect(() => parseArgs(['--index'])).toThrow('--index needs a value');
+  });
+
+  it("finds nx's executable through its package.json (nx does not export its bin file)", () => {
+    const bin = resolveNxBin(resolve(__dirname, '../..')) as string;
+    expect(bin.endsWith('node_modules/nx/dist/bin/nx.js')).toBe(true);
+    expect(existsSync(bin)).toBe(true);
+  });
+
+  it('exits 1 with one line on stderr when nx fails', () => {
+    const r = spawnSync(process.execPath, [resolve(__dirname, 'shard.mjs'), '--index', '1', '--total', '2', '--base', 'f'.repeat(40), '--head', 'HEAD'], {
+      cwd: resolve(__dirname, '../..'),
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/shard: Command failed: .*nx\.js show projects --affected/);
   });
 });

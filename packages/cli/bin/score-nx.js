@@ -13,7 +13,12 @@ process.stdout.on('error', (err) => {
 const stdout = { write: (chunk) => (stdoutClosed ? true : process.stdout.write(chunk)) };
 // https://no-color.org: any non-empty NO_COLOR turns colour off; so does output that is not a terminal.
 const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-require('../dist/main.js')
+// In the workspace the CLI runs from dist/ (tsc); the packed tarball carries only the esbuild bundle (see
+// scripts/bundle.mjs), with every dependency inside it.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+const dist = join(__dirname, '../dist/main.js');
+require(existsSync(dist) ? dist : join(__dirname, '../bundle/main.js'))
   .run(process.argv.slice(2), { stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env, colour })
   .then((code) => {
     process.exitCode = code;

@@ -30,3 +30,5 @@ export { provisioningOrder } from './provisioners/graph';
 export { COMMAND_INPUT_API_VERSION } from './provisioners/runtime';
 export { emittedKinds, ENGINE_EMITTED_KINDS } from './provisioners/emitted-kinds';
 export type { EmittedKind } from './provisioners/emitted-kinds';
+export { argoCdApplications, PLUGIN_NAME } from './delivery/argocd';
+export type { ArgoCdOptions, ArgoObject, WorkspaceService } from './delivery/argocd';

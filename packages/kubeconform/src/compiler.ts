@@ -64,13 +64,26 @@ function prepare(node: unknown, top: boolean, unknown: Set<string>): unknown {
 // Anything that changes generated code belongs here, so that it is part of the disk cache key.
 const OPTIONS_FINGERPRINT = 'ajv8.20/strict:false/re2/v6formats/nullable-dropped/draft4-keywords/4';
 
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Only ajv's runtime helpers are ever required by generated code. Listed with literal ids so that a bundler
+// (the packed CLI is one esbuild bundle, with no node_modules beside it) includes them.
+const AJV_RUNTIME: Record<string, () => unknown> = {
+  'ajv/dist/runtime/equal': () => require('ajv/dist/runtime/equal'),
+  'ajv/dist/runtime/parseJson': () => require('ajv/dist/runtime/parseJson'),
+  'ajv/dist/runtime/quote': () => require('ajv/dist/runtime/quote'),
+  'ajv/dist/runtime/timestamp': () => require('ajv/dist/runtime/timestamp'),
+  'ajv/dist/runtime/ucs2length': () => require('ajv/dist/runtime/ucs2length'),
+  'ajv/dist/runtime/uri': () => require('ajv/dist/runtime/uri'),
+  'ajv/dist/runtime/validation_error': () => require('ajv/dist/runtime/validation_error'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 const requireShim = (id: string): unknown => {
   if (id === RE2_MODULE_ID) return { re2Lazy };
   if (id === FORMATS_MODULE_ID) return formats;
-  // Only ajv's runtime helpers are ever required by generated code.
-  if (!id.startsWith('ajv/dist/runtime/')) throw new Error(`unexpected require in cached validator: ${id}`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(id);
+  const runtime = AJV_RUNTIME[id];
+  if (!runtime) throw new Error(`unexpected require in cached validator: ${id}`);
+  return runtime();
 };
 
 /**

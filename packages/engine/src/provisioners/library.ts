@@ -7,7 +7,7 @@ import { UserError } from '../errors';
 import { sha256Hex } from '../util/hash';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
-import { readReleases } from './releases';
+import { gitMissingMessage, isGitMissing, readReleases } from './releases';
 
 /** Where the library's files come from: the workspace folder as it is, or a release read from git. */
 export interface LibrarySource {
@@ -158,7 +158,9 @@ export function releasedLibrary(workspaceRoot: string, version: string): Library
   let listing: string;
   try {
     listing = git(['ls-tree', '-r', '-z', release.tree]).toString('utf8');
-  } catch {
+  } catch (err) {
+    // Without git the clone may be complete; blaming its history would send the user the wrong way.
+    if (isGitMissing(err)) throw new UserError(gitMissingMessage(`provisioner library version '${version}' is read from git objects, so rendering with it`));
     throw new UserError(`provisioner library version '${version}': git tree ${release.tree} is not in this clone (it needs the full history: fetch-depth 0)`);
   }
   const blobs = new Map<string, string>();

@@ -55,7 +55,8 @@ export function cutRelease(workspaceRoot: string, version: string): Release {
   let dirty: string;
   try {
     dirty = git(['status', '--porcelain', '--', 'provisioners']);
-  } catch {
+  } catch (err) {
+    if (isGitMissing(err)) throw new UserError(gitMissingMessage('cutting a release'));
     throw new UserError('cutting a release needs a git repository');
   }
   if (dirty !== '') throw new UserError(`provisioners/ has uncommitted changes; commit them first:\n${dirty}`);
@@ -71,4 +72,13 @@ export function cutRelease(workspaceRoot: string, version: string): Release {
   map.set(version, doc.createNode({ commit, tree }));
   writeFileAtomic(file, doc.toString());
   return { commit, tree };
+}
+
+/** Whether running git failed because there is no git executable at all (not a failing git command). */
+export function isGitMissing(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+export function gitMissingMessage(what: string): string {
+  return `${what} needs git, and no 'git' executable is on PATH: install git (in the Argo CD sidecar image too; see tools/argocd/Dockerfile)`;
 }
