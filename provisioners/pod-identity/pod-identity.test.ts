@@ -70,13 +70,12 @@ describe('pod-identity', () => {
 
   it('edge: grants what other resources ask for (cloud-secret) and trusts the External Secrets role', () => {
     const scoreYaml = score({
-      metadata: { externalSecretsRoleArn: 'arn:aws:iam::111111111111:role/eso' },
       resources: { deployment: { type: 'blue-green' }, identity: { type: 'pod-identity' }, secrets: { type: 'cloud-secret', params: { name: 'shop/db' } } },
     });
     const role = findObject(render(scoreYaml).objects, 'Role');
     expect(JSON.parse(at(role, 'spec', 'assumeRolePolicyDocument') as string).Statement).toEqual([
       podIdentityTrust('shop'),
-      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/eso' }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/dev-euw1-external-secrets' }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
     ]);
     expect(JSON.parse(at(role, 'spec', 'inlinePolicies', 'secrets') as string)).toEqual({
       Version: '2012-10-17',

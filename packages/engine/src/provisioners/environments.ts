@@ -22,6 +22,11 @@ export interface EnvironmentDefinition {
   preview: boolean;
   /** Platform metadata visible to `${metadata.*}` and to provisioners (region, domain, cluster, account...). */
   metadata: Record<string, unknown>;
+  /**
+   * The metadata keys a Score file may set (besides `name` and `annotations`); every other key is platform-owned.
+   * Undefined: any key the environment's own metadata does not define.
+   */
+  workloadMetadata?: readonly string[];
   /** What the environment's clusters support, e.g. which API versions to emit. */
   capabilities: Record<string, unknown>;
   /** How the namespace is chosen: a workload metadata key, and a suffix (`-pr-{pr}` for previews). */
@@ -44,6 +49,7 @@ const ENVIRONMENT_SCHEMA = {
     provisioners: { type: 'string', minLength: 1 },
     preview: { type: 'boolean' },
     metadata: { type: 'object' },
+    workloadMetadata: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
     capabilities: { type: 'object' },
     namespace: {
       type: 'object',
@@ -104,6 +110,7 @@ export function loadEnvironments(workspaceRoot: string): Map<string, Environment
       provisioners: d.provisioners ?? 'workspace',
       preview: d.preview ?? false,
       metadata: d.metadata ?? {},
+      ...(d.workloadMetadata !== undefined ? { workloadMetadata: d.workloadMetadata } : {}),
       capabilities: d.capabilities ?? {},
       namespace: { fromMetadata: d.namespace?.fromMetadata ?? 'namespace', suffix: d.namespace?.suffix ?? '' },
       file,
@@ -126,6 +133,23 @@ export function resolveEnvironment(envs: Map<string, EnvironmentDefinition>, nam
   }
   if (pr !== undefined) throw new UserError(`environment '${name}' is not a preview environment: --pr applies only to preview environments`);
   return env;
+}
+
+/** Keys of workload metadata that are not platform-owned: the Score file's identity and annotations. */
+const ALWAYS_WORKLOAD_OWNED = new Set(['name', 'annotations']);
+
+/**
+ * The first key of a Score file's metadata that only the platform may set: one the environment's metadata defines
+ * (accounts, role ARNs, clusters, domains, gateways...), or, when the environment lists `workloadMetadata`, any
+ * key outside that list. Undefined when the workload sets only keys it owns.
+ */
+export function platformOwnedKeySetBy(env: EnvironmentDefinition, workloadMetadata: Record<string, unknown>): string | undefined {
+  const allowed = env.workloadMetadata ? new Set(env.workloadMetadata) : undefined;
+  return Object.keys(workloadMetadata).sort().find((key) => {
+    if (ALWAYS_WORKLOAD_OWNED.has(key)) return false;
+    if (Object.hasOwn(env.metadata, key)) return true;
+    return allowed !== undefined && !allowed.has(key);
+  });
 }
 
 /** A service's deploy config: per environment, the images and the library version. */
