@@ -11,7 +11,7 @@ import { applyImages, instanceSuffix } from './render-workload';
 import { loadScoreFile } from './score/load-score';
 import type { LoadedScore } from './score/load-score';
 import { readSourceInside } from './util/files';
-import { loadEnvironments, libraryVersionFor, loadServiceConfig, platformOwnedKeySetBy, resolveEnvironment, SERVICE_CONFIG_FILE } from './provisioners/environments';
+import { loadEnvironments, libraryVersionFor, loadServiceConfig, namespaceRefusal, platformOwnedKeySetBy, resolveEnvironment, SERVICE_CONFIG_FILE } from './provisioners/environments';
 import type { ResolvedEnvironment, ServiceConfig } from './provisioners/environments';
 import { provisioningOrder } from './provisioners/graph';
 import { loadLibrary, releasedLibrary, workspaceLibrary } from './provisioners/library';
@@ -136,6 +136,8 @@ function render(
   const metadata = { ...workload.metadata, ...env.metadata };
   const nsSource = metadata[env.namespace.fromMetadata];
   const namespace = dnsLabel([`${typeof nsSource === 'string' && nsSource !== '' ? nsSource : name}${env.namespace.suffix}`]);
+  const refusal = namespaceRefusal(env, namespace, metadata['repoSlug']);
+  if (refusal !== undefined) throw new DocumentError(['metadata', Object.hasOwn(workload.metadata, env.namespace.fromMetadata) ? env.namespace.fromMetadata : 'name'], refusal);
   const suffix = instanceSuffix(name, env.pr !== undefined ? `${env.name}-pr-${env.pr}` : env.name);
   const instance = instanceLabel(name, suffix);
   const labels = standardLabels(name, instance, library, metadata);
