@@ -15,7 +15,7 @@ const withSecret = (params: Record<string, unknown>, more: Record<string, unknow
 
 describe('cloud-secret', () => {
   it('renders a SecretStore assuming the pod-identity role and an ExternalSecret (golden, prod: v1beta1)', () => {
-    const { objects } = render(withSecret({ name: 'shop/secrets' }), 'prod');
+    const { objects } = render(withSecret({ name: 'payments/shop/secrets' }), 'prod');
     expect(findObject(objects, 'SecretStore')).toEqual({
       apiVersion: 'external-secrets.io/v1beta1',
       kind: 'SecretStore',
@@ -30,14 +30,14 @@ describe('cloud-secret', () => {
         refreshInterval: '1h',
         secretStoreRef: { name: 'shop-secrets-manager', kind: 'SecretStore' },
         target: { name: 'shop-secrets', creationPolicy: 'Owner' },
-        dataFrom: [{ extract: { key: 'shop/secrets' } }],
+        dataFrom: [{ extract: { key: 'payments/shop/secrets' } }],
       },
     });
-    expect(findObject(render(withSecret({ name: 'shop/secrets' }), 'dev').objects, 'ExternalSecret').apiVersion).toBe('external-secrets.io/v1');
+    expect(findObject(render(withSecret({ name: 'payments/shop/secrets' }), 'dev').objects, 'ExternalSecret').apiVersion).toBe('external-secrets.io/v1');
   });
 
   it('cross-object: the workload loads the Secret the ExternalSecret creates; the store role is the pod-identity role', () => {
-    const { objects } = render(withSecret({ name: 'shop/secrets' }));
+    const { objects } = render(withSecret({ name: 'payments/shop/secrets' }));
     const es = findObject(objects, 'ExternalSecret');
     const container = at(findObject(objects, 'Rollout'), 'spec', 'template', 'spec', 'containers', 0);
     expect(at(container, 'envFrom')).toEqual([{ secretRef: { name: at(es, 'spec', 'target', 'name') } }]);
@@ -49,16 +49,16 @@ describe('cloud-secret', () => {
   });
 
   it('edge: two secrets share one SecretStore; an explicit roleArn works without pod-identity; refreshInterval', () => {
-    const two = render(withSecret({ name: 'a', refreshInterval: '15m' }, { more: { type: 'cloud-secret', params: { name: 'b' } } })).objects;
+    const two = render(withSecret({ name: 'payments/shop/a', refreshInterval: '15m' }, { more: { type: 'cloud-secret', params: { name: 'payments/shop/b' } } })).objects;
     expect(kinds(two).filter((k) => /Secret/.test(k)).sort()).toEqual(['ExternalSecret/shop-more', 'ExternalSecret/shop-secrets', 'SecretStore/shop-secrets-manager']);
     expect(at(findObject(two, 'ExternalSecret', 'shop-secrets'), 'spec', 'refreshInterval')).toBe('15m');
     expect(at(findObject(two, 'Rollout'), 'spec', 'template', 'spec', 'containers', 0, 'envFrom')).toEqual([{ secretRef: { name: 'shop-more' } }, { secretRef: { name: 'shop-secrets' } }]);
-    const explicit = render(score({ resources: { secrets: { type: 'cloud-secret', params: { name: 'a', roleArn: 'arn:aws:iam::1:role/r' } } } })).objects;
+    const explicit = render(score({ resources: { secrets: { type: 'cloud-secret', params: { name: 'payments/shop/a', roleArn: 'arn:aws:iam::1:role/r' } } } })).objects;
     expect(at(findObject(explicit, 'SecretStore'), 'spec', 'provider', 'aws', 'role')).toBe('arn:aws:iam::1:role/r');
   });
 
   it('needs a pod-identity resource or a roleArn', () => {
-    expect(renderError(score({ resources: { secrets: { type: 'cloud-secret', params: { name: 'a' } } } }))).toContain(
+    expect(renderError(score({ resources: { secrets: { type: 'cloud-secret', params: { name: 'payments/shop/a' } } } }))).toContain(
       'cloud-secret needs exactly one pod-identity resource in the workload (found 0) or the roleArn param',
     );
   });
@@ -66,23 +66,33 @@ describe('cloud-secret', () => {
   it('rejects invalid params with their position', () => {
     const missing = withSecret({});
     expect(renderError(missing)).toBe(`services/svc/score.yaml:${positionOf(missing, 'params')}: resources.secrets.params: missing required field 'name'`);
-    const bad = withSecret({ name: 'a', refreshInterval: 'x\n---\nkind: Secret' });
+    const bad = withSecret({ name: 'payments/shop/a', refreshInterval: 'x\n---\nkind: Secret' });
     expect(renderError(bad)).toBe(`services/svc/score.yaml:${positionOf(bad, 'refreshInterval')}: resources.secrets.params.refreshInterval: must match pattern ^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$`);
   });
 
-  it('injection: name and roleArn come out as the exact strings, objects unchanged', () => {
-    const plain = render(withSecret({ name: 'plain', roleArn: 'arn' })).objects;
+  it('injection: roleArn comes out as the exact string, objects unchanged; an injected name is refused', () => {
+    const name = 'payments/shop/plain';
+    const plain = render(withSecret({ name, roleArn: 'arn' })).objects;
     for (const value of INJECTIONS) {
-      const objects = render(withSecret({ name: value, roleArn: value })).objects;
+      const objects = render(withSecret({ name, roleArn: value })).objects;
       expect(kinds(objects)).toEqual(kinds(plain));
-      expect(at(findObject(objects, 'ExternalSecret'), 'spec', 'dataFrom', 0, 'extract', 'key')).toBe(value);
+      expect(at(findObject(objects, 'ExternalSecret'), 'spec', 'dataFrom', 0, 'extract', 'key')).toBe(name);
       expect(at(findObject(objects, 'SecretStore'), 'spec', 'provider', 'aws', 'role')).toBe(value);
       const policy = JSON.parse(at(findObject(objects, 'Role'), 'spec', 'inlinePolicies', 'secrets') as string);
-      expect(policy.Statement[0].Resource).toBe(`arn:aws:secretsmanager:eu-west-1:111111111111:secret:${value}-??????`);
+      expect(policy.Statement[0].Resource).toBe(`arn:aws:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`);
+      expect(renderError(withSecret({ name: `payments/shop/${value}` }))).toContain('cloud-secret: name ');
+    }
+  });
+
+  it("scope (issue 11): name '*' and names outside the service's prefix are refused, naming the prefix", () => {
+    expect(renderError(withSecret({ name: '*' }))).toContain("cloud-secret: name '*' may hold only letters, digits and / _ + = . @ - (no wildcards)");
+    expect(renderError(withSecret({ name: 'payments/shop/*' }))).toContain('(no wildcards)');
+    for (const name of ['ledger/ledger-api/db', 'payments/shop', 'payments/shop/', 'payments/shopping/x', 'payments/shop/../other/x']) {
+      expect(renderError(withSecret({ name }))).toContain(`cloud-secret: name '${name}' is outside the service's secrets: it must start with 'payments/shop/' (environment dev)`);
     }
   });
 
   it('is valid against the Kubernetes and CRD schemas of every environment', async () => {
-    for (const env of ['dev', 'staging', 'prod']) await expectSchemaValid(render(withSecret({ name: 'shop/secrets' }), env));
+    for (const env of ['dev', 'staging', 'prod']) await expectSchemaValid(render(withSecret({ name: 'payments/shop/secrets' }), env));
   });
 });

@@ -159,13 +159,18 @@ describe('monitoring', () => {
     );
   });
 
+  it('scope (issue 11): the webhook secret is the platform\'s, not a param: a service cannot pull another platform secret', () => {
+    const text = score({ resources: { deployment: { type: 'blue-green' }, monitoring: monitoring({ devTeamSlackChannel: 'team', slackWebhookSecret: { key: 'platform/prod/db-root' } }) } });
+    expect(renderError(text)).toMatch(/^services\/svc\/score\.yaml:\d+:\d+: resources\.monitoring\.params(\.slackWebhookSecret)?: .*slackWebhookSecret/);
+  });
+
   it('injection: free-text params come out as that exact string, with the same objects', () => {
     const base = kindCounts(render(typical).objects);
     for (const bad of INJECTIONS) {
-      const { objects } = render(score({ resources: { deployment: { type: 'blue-green' }, monitoring: monitoring({ devTeamSlackChannel: bad, slackWebhookSecret: { key: bad } }) } }));
+      const { objects } = render(score({ resources: { deployment: { type: 'blue-green' }, monitoring: monitoring({ devTeamSlackChannel: bad }) } }));
       expect(kindCounts(objects)).toEqual(base);
       expect(at(findObject(objects, 'AlertmanagerConfig'), 'spec', 'receivers', 0, 'slackConfigs', 0, 'channel')).toBe(`#${bad}`);
-      expect(at(findObject(objects, 'ExternalSecret', 'shop-slack-webhook'), 'spec', 'data', 0, 'remoteRef')).toEqual({ key: bad, property: bad });
+      expect(at(findObject(objects, 'ExternalSecret', 'shop-slack-webhook'), 'spec', 'data', 0, 'remoteRef')).toEqual({ key: 'platform/alerting/slack-webhooks', property: bad });
       const text = score({ resources: { monitoring: monitoring({ devTeamSlackChannel: 'team', metricsPath: bad }) } });
       expect(renderError(text)).toBe(`services/svc/score.yaml:${positionOf(text, 'metricsPath')}: resources.monitoring.params.metricsPath: must match pattern ^/[-A-Za-z0-9._~%/]*$`);
     }

@@ -70,17 +70,16 @@ describe('pod-identity', () => {
 
   it('edge: grants what other resources ask for (cloud-secret) and trusts the External Secrets role', () => {
     const scoreYaml = score({
-      metadata: { externalSecretsRoleArn: 'arn:aws:iam::111111111111:role/eso' },
-      resources: { deployment: { type: 'blue-green' }, identity: { type: 'pod-identity' }, secrets: { type: 'cloud-secret', params: { name: 'shop/db' } } },
+      resources: { deployment: { type: 'blue-green' }, identity: { type: 'pod-identity' }, secrets: { type: 'cloud-secret', params: { name: 'payments/shop/db' } } },
     });
     const role = findObject(render(scoreYaml).objects, 'Role');
     expect(JSON.parse(at(role, 'spec', 'assumeRolePolicyDocument') as string).Statement).toEqual([
       podIdentityTrust('shop'),
-      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/eso' }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/dev-euw1-external-secrets' }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
     ]);
     expect(JSON.parse(at(role, 'spec', 'inlinePolicies', 'secrets') as string)).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:shop/db-??????' }],
+      Statement: [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:payments/shop/db-??????' }],
     });
   });
 
@@ -112,7 +111,7 @@ describe('pod-identity', () => {
   });
 
   it('is valid against the Kubernetes and CRD schemas of every environment', async () => {
-    const full = score({ resources: { deployment: { type: 'blue-green' }, identity: { type: 'pod-identity', params: { policyArns: ['arn:aws:iam::1:policy/a'] } }, secrets: { type: 'cloud-secret', params: { name: 'shop' } } } });
+    const full = score({ resources: { deployment: { type: 'blue-green' }, identity: { type: 'pod-identity', params: { policyArns: ['arn:aws:iam::1:policy/a'] } }, secrets: { type: 'cloud-secret', params: { name: 'payments/shop/app' } } } });
     for (const env of ['dev', 'staging', 'prod']) await expectSchemaValid(render(full, env));
   });
 });

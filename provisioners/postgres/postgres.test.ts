@@ -132,7 +132,7 @@ describe('postgres', () => {
   });
 
   it('egress: basic opens TCP 5432 (to metadata vpcCidr, else anywhere) when egress is restricted', () => {
-    const { objects } = render(score({ metadata: { vpcCidr: '10.20.0.0/16' }, resources: { db: db(), networking: { type: 'basic', params: { ingress: { type: 'none' } } } } }));
+    const { objects } = render(score({ resources: { db: db(), networking: { type: 'basic', params: { ingress: { type: 'none' } } } } }), 'dev', { vpcCidr: '10.20.0.0/16' });
     expect((at(findObject(objects, 'NetworkPolicy', 'shop'), 'spec', 'egress') as unknown[]).at(-1)).toEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] });
   });
 

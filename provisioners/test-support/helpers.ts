@@ -34,8 +34,8 @@ export function score(spec: ScoreSpec): string {
   }, null, 2);
 }
 
-export function render(scoreYaml: string, env = 'dev'): GenerateResult {
-  const service = tempService(scoreYaml);
+export function render(scoreYaml: string, env = 'dev', envMetadata: Record<string, string> = {}): GenerateResult {
+  const service = tempService(scoreYaml, undefined, {}, envMetadata);
   try {
     return service.render(env);
   } finally {

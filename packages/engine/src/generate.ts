@@ -11,7 +11,7 @@ import { applyImages, instanceSuffix } from './render-workload';
 import { loadScoreFile } from './score/load-score';
 import type { LoadedScore } from './score/load-score';
 import { readSourceInside } from './util/files';
-import { loadEnvironments, libraryVersionFor, loadServiceConfig, resolveEnvironment, SERVICE_CONFIG_FILE } from './provisioners/environments';
+import { loadEnvironments, libraryVersionFor, loadServiceConfig, namespaceRefusal, platformOwnedKeySetBy, resolveEnvironment, SERVICE_CONFIG_FILE } from './provisioners/environments';
 import type { ResolvedEnvironment, ServiceConfig } from './provisioners/environments';
 import { provisioningOrder } from './provisioners/graph';
 import { loadLibrary, releasedLibrary, workspaceLibrary } from './provisioners/library';
@@ -127,9 +127,17 @@ function render(
 ): GenerateResult {
   const workload = applyImagesFromConfig(score, images, config, env.name);
   const name = workload.metadata.name;
-  const metadata = { ...env.metadata, ...workload.metadata };
+  const owned = platformOwnedKeySetBy(env, workload.metadata);
+  if (owned !== undefined) {
+    const allowed = env.workloadMetadata ? `a Score file may set: ${['name', 'annotations', ...env.workloadMetadata].join(', ')}` : `the environment sets it`;
+    throw new DocumentError(['metadata', owned], `'${owned}' is platform-owned metadata in environment '${env.name}' (${env.file}); ${allowed}`);
+  }
+  // The environment's values last, so that a platform-owned key can never come from the workload.
+  const metadata = { ...workload.metadata, ...env.metadata };
   const nsSource = metadata[env.namespace.fromMetadata];
   const namespace = dnsLabel([`${typeof nsSource === 'string' && nsSource !== '' ? nsSource : name}${env.namespace.suffix}`]);
+  const refusal = namespaceRefusal(env, namespace, metadata['repoSlug']);
+  if (refusal !== undefined) throw new DocumentError(['metadata', Object.hasOwn(workload.metadata, env.namespace.fromMetadata) ? env.namespace.fromMetadata : 'name'], refusal);
   const suffix = instanceSuffix(name, env.pr !== undefined ? `${env.name}-pr-${env.pr}` : env.name);
   const instance = instanceLabel(name, suffix);
   const labels = standardLabels(name, instance, library, metadata);

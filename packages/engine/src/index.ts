@@ -13,7 +13,7 @@ export { scoreSchema, createScoreValidator } from './score/score-schema';
 export { toCanonicalYaml, stringifyDocument, sortKeys } from './output/canonical-yaml';
 export { parseYamlMapping } from './util/yaml-source';
 export type { YamlSource } from './util/yaml-source';
-export { writeFileAtomic, readSourceInside } from './util/files';
+export { writeFileAtomic, readSourceInside, checkedPathInside, WORKLOAD_NAME } from './util/files';
 export { sha256Hex, shortHash } from './util/hash';
 export { generateService, GenerateCache, loadLibraryVersion } from './generate';
 export type { GenerateRequest, GenerateResult } from './generate';

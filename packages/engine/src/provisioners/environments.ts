@@ -22,6 +22,18 @@ export interface EnvironmentDefinition {
   preview: boolean;
   /** Platform metadata visible to `${metadata.*}` and to provisioners (region, domain, cluster, account...). */
   metadata: Record<string, unknown>;
+  /**
+   * The metadata keys a Score file may set (besides `name` and `annotations`); every other key is platform-owned.
+   * Undefined: any key the environment's own metadata does not define.
+   */
+  workloadMetadata?: readonly string[];
+  /** Namespaces no service may render into: names, or patterns ending in `*` (`istio-*`). */
+  reservedNamespaces: readonly string[];
+  /**
+   * When defined, the namespaces services may deploy to, each with the owners allowed there (the owner part of
+   * the workload's `metadata.repoSlug`, `owner/name`). A service outside the map is refused.
+   */
+  namespaceOwners?: Readonly<Record<string, readonly string[]>>;
   /** What the environment's clusters support, e.g. which API versions to emit. */
   capabilities: Record<string, unknown>;
   /** How the namespace is chosen: a workload metadata key, and a suffix (`-pr-{pr}` for previews). */
@@ -44,6 +56,9 @@ const ENVIRONMENT_SCHEMA = {
     provisioners: { type: 'string', minLength: 1 },
     preview: { type: 'boolean' },
     metadata: { type: 'object' },
+    workloadMetadata: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+    reservedNamespaces: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9-]+\\*?$' }, uniqueItems: true },
+    namespaceOwners: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } } },
     capabilities: { type: 'object' },
     namespace: {
       type: 'object',
@@ -104,6 +119,9 @@ export function loadEnvironments(workspaceRoot: string): Map<string, Environment
       provisioners: d.provisioners ?? 'workspace',
       preview: d.preview ?? false,
       metadata: d.metadata ?? {},
+      ...(d.workloadMetadata !== undefined ? { workloadMetadata: d.workloadMetadata } : {}),
+      reservedNamespaces: d.reservedNamespaces ?? [],
+      ...(d.namespaceOwners !== undefined ? { namespaceOwners: d.namespaceOwners } : {}),
       capabilities: d.capabilities ?? {},
       namespace: { fromMetadata: d.namespace?.fromMetadata ?? 'namespace', suffix: d.namespace?.suffix ?? '' },
       file,
@@ -126,6 +144,40 @@ export function resolveEnvironment(envs: Map<string, EnvironmentDefinition>, nam
   }
   if (pr !== undefined) throw new UserError(`environment '${name}' is not a preview environment: --pr applies only to preview environments`);
   return env;
+}
+
+/** Keys of workload metadata that are not platform-owned: the Score file's identity and annotations. */
+const ALWAYS_WORKLOAD_OWNED = new Set(['name', 'annotations']);
+
+/**
+ * The first key of a Score file's metadata that only the platform may set: one the environment's metadata defines
+ * (accounts, role ARNs, clusters, domains, gateways...), or, when the environment lists `workloadMetadata`, any
+ * key outside that list. Undefined when the workload sets only keys it owns.
+ */
+export function platformOwnedKeySetBy(env: EnvironmentDefinition, workloadMetadata: Record<string, unknown>): string | undefined {
+  const allowed = env.workloadMetadata ? new Set(env.workloadMetadata) : undefined;
+  return Object.keys(workloadMetadata).sort().find((key) => {
+    if (ALWAYS_WORKLOAD_OWNED.has(key)) return false;
+    if (Object.hasOwn(env.metadata, key)) return true;
+    return allowed !== undefined && !allowed.has(key);
+  });
+}
+
+/**
+ * Why a service may not render into `namespace` in this environment, or undefined when it may: the namespace is
+ * reserved by the platform, or the environment maps namespaces to owners and the service's owner is not one.
+ */
+export function namespaceRefusal(env: EnvironmentDefinition, namespace: string, repoSlug: unknown): string | undefined {
+  const reserved = env.reservedNamespaces.find((p) => (p.endsWith('*') ? namespace.startsWith(p.slice(0, -1)) : namespace === p));
+  if (reserved !== undefined) return `namespace '${namespace}' is reserved by the platform in environment '${env.name}' (${env.file}: reservedNamespaces ${reserved})`;
+  if (env.namespaceOwners === undefined) return undefined;
+  const owner = typeof repoSlug === 'string' && repoSlug.includes('/') ? repoSlug.slice(0, repoSlug.indexOf('/')) : undefined;
+  if (!Object.hasOwn(env.namespaceOwners, namespace)) return `namespace '${namespace}' is not one that services may deploy to in environment '${env.name}' (${env.file}: namespaceOwners)`;
+  const owners = env.namespaceOwners[namespace]!;
+  if (owner === undefined || !owners.includes(owner)) {
+    return `namespace '${namespace}' belongs to ${owners.join(', ') || 'nobody'} in environment '${env.name}' (${env.file}: namespaceOwners), and the service's owner (metadata.repoSlug) is ${owner === undefined ? 'not set' : `'${owner}'`}`;
+  }
+  return undefined;
 }
 
 /** A service's deploy config: per environment, the images and the library version. */

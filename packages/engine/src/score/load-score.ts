@@ -6,6 +6,8 @@ import { createScoreValidator } from './score-schema';
 import type { ScoreSchemaError } from './score-schema';
 import type { ScoreWorkload } from './types';
 import { upgradeDeprecatedForms } from './upgrade';
+import { containsSecretRef } from '../convert/secrets';
+import type { DocPath } from '../errors';
 
 export interface LoadedScore {
   /** The file as named in messages. */
@@ -43,6 +45,10 @@ export function parseScore(text: string, absolutePath: string, displayName: stri
     if (err instanceof DocumentError) throw err.inFile(displayName, source.locate);
     throw err;
   }
+  // Secret references reach the workload only as markers that provisioner outputs produce: one written by hand
+  // would become a secretKeyRef to any Secret of the namespace.
+  const marker = findSecretMarker(data, []);
+  if (marker) throw source.error(marker, 'a secret-reference marker (🔐💬…💬🔐) is reserved for provisioner outputs; reference a secret through a resource output instead');
   const check = validate ?? (baseValidator ??= createScoreValidator());
   const errors = check(data);
   if (errors.length > 0) {
@@ -51,4 +57,22 @@ export function parseScore(text: string, absolutePath: string, displayName: stri
     throw source.error(first.path, `${first.message}${more}`);
   }
   return { file: displayName, absolutePath, source, workload: data as unknown as ScoreWorkload, upgrades };
+}
+
+/** The path of the first key or string value holding a secret-reference marker. */
+function findSecretMarker(value: unknown, path: DocPath): DocPath | undefined {
+  if (typeof value === 'string') return containsSecretRef(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findSecretMarker(value[i], [...path, i]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (containsSecretRef(k)) return [...path, k];
+      const found = findSecretMarker(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { DocumentError } from '../errors';
+import { DocumentError, UserError } from '../errors';
 import type { DocPath } from '../errors';
 
 /**
@@ -27,6 +27,31 @@ export function readSourceInside(serviceDir: string, scoreFile: string, source: 
     throw new DocumentError(path, `source '${source}' cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
+
+/**
+ * Returns `target` (resolved) if it lies inside `root` both lexically and once symlinks are resolved: the deepest
+ * part of the path that exists is resolved with realpath and must stay inside the real root. Call it before a
+ * path is deleted or written, so that a crafted name or a planted symlink can never point the tool elsewhere.
+ */
+export function checkedPathInside(root: string, target: string, what: string): string {
+  const lexicalRoot = resolve(root);
+  const wanted = resolve(lexicalRoot, target);
+  if (!isInside(lexicalRoot, wanted)) throw new UserError(`${what}: '${target}' is outside '${root}'; refusing to touch it`);
+  if (!isInside(realPathSoFar(lexicalRoot), realPathSoFar(wanted))) {
+    throw new UserError(`${what}: '${target}' leads outside '${root}' through a symlink; refusing to touch it`);
+  }
+  return wanted;
+}
+
+/** The real path of the deepest existing ancestor, joined with the rest: what does not exist yet holds no symlink. */
+function realPathSoFar(path: string): string {
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  return join(realpathSync(existing), relative(existing, path));
+}
+
+/** A workload name (metadata.name): a lowercase RFC 1123 label of 2-63 characters, so it is safe as a path segment. */
+export const WORKLOAD_NAME = /^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$/;
 
 export function isInside(root: string, candidate: string): boolean {
   const rel = relative(root, candidate);

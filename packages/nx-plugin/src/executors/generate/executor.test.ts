@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
@@ -29,6 +30,66 @@ function setup(files = sampleWorkspace()) {
 const out = (root: string, env: string, svc: string) => join(root, 'dist/manifests', env, svc, 'manifests.yaml');
 
 describe('generate executor', () => {
+  describe('never deletes or writes outside the output root (issue 11)', () => {
+    /** A project whose name (metadata.name) was chosen by a hostile Score file. */
+    function hostile(name: string) {
+      const { root, context, options } = setup(withoutPin(sampleWorkspace()));
+      const projects = context.projectsConfigurations!.projects;
+      projects[name] = { ...projects['alpha']!, name };
+      return { root, context, opts: { ...options('alpha', 'dev') } };
+    }
+
+    it("refuses metadata.name '../../../services/beta' before deleting another service's folder", () => {
+      const { root, context, opts } = hostile('../../../services/beta');
+      const r = runGenerate(opts, { project: '../../../services/beta', target: 'generate', configuration: 'dev' }, context, newSession(root));
+      expect(r.success).toBe(false);
+      expect(r.lines).toEqual([
+        "../../../services/beta:generate: '../../../services/beta' (metadata.name) is not a valid workload name (a lowercase RFC 1123 label of 2-63 characters); nothing was deleted or written",
+      ]);
+      expect(existsSync(join(root, 'services/beta/score.yaml'))).toBe(true);
+    });
+
+    it("refuses a name that climbs out of the workspace, leaving the folder there alone", () => {
+      const { root, context, opts } = hostile('../../../../x');
+      const victim = join(root, '..', 'x');
+      mkdirSync(victim, { recursive: true });
+      writeFileSync(join(victim, 'keep'), 'precious');
+      try {
+        for (const configuration of ['dev', undefined]) {
+          const o = configuration ? opts : { ...opts, environment: '*', environments: ['dev'] };
+          const r = runGenerate(o, { project: '../../../../x', target: 'generate', configuration }, context, newSession(root));
+          expect(r.success).toBe(false);
+        }
+        expect(readFileSync(join(victim, 'keep'), 'utf8')).toBe('precious');
+      } finally {
+        rmSync(victim, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses an output folder that a symlink leads out of the output root', () => {
+      const { root, context, options } = setup(withoutPin(sampleWorkspace()));
+      const outside = mkdtempSync(join(tmpdir(), 'score-nx-victim-'));
+      try {
+        mkdirSync(join(outside, 'alpha'));
+        writeFileSync(join(outside, 'alpha', 'keep'), 'precious');
+        mkdirSync(join(root, 'dist/manifests'), { recursive: true });
+        symlinkSync(outside, join(root, 'dist/manifests/dev'));
+        const r = runGenerate(options('alpha', 'dev'), { project: 'alpha', target: 'generate', configuration: 'dev' }, context, newSession(root));
+        expect(r.success).toBe(false);
+        expect(r.lines[0]).toBe("output folder: '" + join(root, 'dist/manifests/dev/alpha') + "' leads outside '" + join(root, 'dist/manifests') + "' through a symlink; refusing to touch it");
+        expect(readFileSync(join(outside, 'alpha', 'keep'), 'utf8')).toBe('precious');
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses an outputRoot outside the workspace', () => {
+      const { root, context, options } = setup(withoutPin(sampleWorkspace()));
+      const r = runGenerate({ ...options('alpha', 'dev'), outputRoot: '../elsewhere' }, { project: 'alpha', target: 'generate', configuration: 'dev' }, context, newSession(root));
+      expect(r.lines).toEqual([`outputRoot: '../elsewhere' is outside '${root}'; refusing to touch it`]);
+    });
+  });
+
   it('renders one environment per configuration', () => {
     const { root, context, options } = setup(withoutPin(sampleWorkspace()));
     const r = runGenerate(options('alpha', 'dev'), { project: 'alpha', target: 'generate', configuration: 'dev' }, context, newSession(root));

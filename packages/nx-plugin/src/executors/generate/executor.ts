@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger } from '@nx/devkit';
 import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
-import { GenerateCache, generateService, SERVICE_CONFIG_FILE, writeFileAtomic } from '@score-nx/engine';
+import { checkedPathInside, GenerateCache, generateService, SERVICE_CONFIG_FILE, WORKLOAD_NAME, writeFileAtomic } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS, MANIFESTS_FILE, outputDir } from '../../paths';
 import { WorkspaceState } from '../../workspace-state';
 import { checkConfiguration, describeError, streamBatch, projectRoot } from '../shared';
@@ -37,6 +37,14 @@ export function runGenerate(options: GenerateExecutorOptions, task: TaskRef, con
     const service = task.project;
     const serviceRoot = projectRoot(context, service);
     const outputRoot = options.outputRoot ?? 'dist/manifests';
+    // The project name is the Score file's metadata.name, which the engine validates only later: nothing may be
+    // deleted or written from it before it is known to be a plain label (no `/`, no `..`).
+    if (!WORKLOAD_NAME.test(service)) {
+      return fail(`${service}:${task.target}: '${service}' (metadata.name) is not a valid workload name (a lowercase RFC 1123 label of 2-63 characters); nothing was deleted or written`);
+    }
+    // Every path below is checked to lie inside the output root, symlinks resolved, before it is touched.
+    const base = checkedPathInside(root, outputRoot, 'outputRoot');
+    const inOutput = (dir: string) => checkedPathInside(base, join(root, dir), 'output folder');
     const envs = state.environments();
     const environment = options.environment ?? ALL_ENVIRONMENTS;
     const deployed = options.environments;
@@ -53,14 +61,13 @@ export function runGenerate(options: GenerateExecutorOptions, task: TaskRef, con
     // Clean exactly the task's outputs first, so that a stale render never ends up in the cache.
     const renders = environment === ALL_ENVIRONMENTS ? (deployed ?? []) : deployed === undefined || deployed.includes(environment) ? [environment] : [];
     if (environment === ALL_ENVIRONMENTS) {
-      const base = join(root, outputRoot);
       if (existsSync(base)) {
         for (const entry of readdirSync(base, { withFileTypes: true })) {
-          if (entry.isDirectory() && !envs.get(entry.name)?.preview) rmSync(join(base, entry.name, service), { recursive: true, force: true });
+          if (entry.isDirectory() && !envs.get(entry.name)?.preview) rmSync(inOutput(outputDir(outputRoot, entry.name, service)), { recursive: true, force: true });
         }
       }
     } else {
-      rmSync(join(root, outputDir(outputRoot, environment, service, options.pr)), { recursive: true, force: true });
+      rmSync(inOutput(outputDir(outputRoot, environment, service, options.pr)), { recursive: true, force: true });
     }
     if (renders.length === 0) {
       lines.push(`${service} does not deploy to ${environment === ALL_ENVIRONMENTS ? 'any environment' : environment} (${SERVICE_CONFIG_FILE}): nothing to render`);
@@ -77,8 +84,8 @@ export function runGenerate(options: GenerateExecutorOptions, task: TaskRef, con
       });
       for (const w of result.warnings) lines.push(`warning: ${w}`);
       const dir = outputDir(outputRoot, envName, service, options.pr);
-      mkdirSync(join(root, dir), { recursive: true });
-      writeFileAtomic(join(root, dir, MANIFESTS_FILE), result.yaml);
+      mkdirSync(inOutput(dir), { recursive: true });
+      writeFileAtomic(inOutput(`${dir}/${MANIFESTS_FILE}`), result.yaml);
       lines.push(
         `${service} (${envName}${options.pr !== undefined ? ` #${options.pr}` : ''}, provisioners ${result.libraryVersion}): ${result.objects.length} objects in namespace ${result.namespace} -> ${dir}/${MANIFESTS_FILE}`,
       );

@@ -1,0 +1,74 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { encodeSecretRef } from '@score-nx/engine';
+import { render, renderError, score } from './test-support/helpers';
+import { findObject, tempService } from './test-support/render';
+
+/** Issue 11, "Why" 3: a Score file must not override trust-bearing platform metadata. */
+describe('platform-owned metadata', () => {
+  const allowed = 'a Score file may set: name, annotations, engineNamespace, level1System, level2System, repoSlug, identity';
+
+  it("refuses metadata.externalSecretsRoleArn: '*' (which made the IAM trust policy trust any principal), naming the key and its place", () => {
+    const message = renderError(score({ metadata: { externalSecretsRoleArn: '*' }, resources: { identity: { type: 'pod-identity' } } }));
+    expect(message).toBe(`services/svc/score.yaml:7:5: metadata.externalSecretsRoleArn: 'externalSecretsRoleArn' is platform-owned metadata in environment 'dev' (environments/dev.yaml); ${allowed}`);
+  });
+
+  it.each(['awsAccountId', 'cluster', 'domain', 'publicGateway', 'vpcCidr'])('refuses metadata.%s in every environment', (key) => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const message = renderError(score({ metadata: { [key]: 'ledger-api.example.com' }, resources: {} }), env);
+      expect(message).toMatch(new RegExp(`^services/svc/score\\.yaml:\\d+:5: metadata\\.${key}: '${key}' is platform-owned metadata in environment '${env}' \\(environments/${env}\\.yaml\\); `));
+    }
+  });
+});
+
+/** Issue 11, "Why" 4: secret access and namespaces are scoped to the team. */
+describe('scoped access', () => {
+  it.each(['kube-system', 'istio-system', 'argocd', 'default'])("refuses engineNamespace '%s', a namespace the platform reserves", (ns) => {
+    expect(renderError(score({ metadata: { engineNamespace: ns }, resources: {} }))).toMatch(
+      new RegExp(`^services/svc/score\\.yaml:\\d+:5: metadata\\.engineNamespace: namespace '${ns}' is reserved by the platform in environment 'dev' \\(environments/dev\\.yaml: reservedNamespaces [a-z*-]+\\)$`),
+    );
+  });
+
+  it('refuses a hand-written secret-reference marker in a variable (it would become a secretKeyRef to any Secret)', () => {
+    const text = score({ containers: { web: { image: 'nginx', variables: { STOLEN: encodeSecretRef('ledger-api-db', 'password') } } }, resources: {} });
+    expect(renderError(text)).toMatch(/^services\/svc\/score\.yaml:\d+:\d+: containers\.web\.variables\.STOLEN: a secret-reference marker \(🔐💬…💬🔐\) is reserved for provisioner outputs; /);
+  });
+
+  it('keeps secret references that a provisioner produced (postgres password)', () => {
+    const { objects } = render(score({ resources: { db: { type: 'postgres' } }, containers: { web: { image: 'nginx', variables: { PW: '${resources.db.password}' } } } }));
+    const env = (findObject(objects, 'Deployment').spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; valueFrom?: unknown }> }> } } }).template.spec.containers[0]!.env;
+    expect(env.find((e) => e.name === 'PW')?.valueFrom).toBeDefined();
+  });
+
+  describe('namespace ownership (namespaceOwners)', () => {
+    function withOwners(repoSlug: string | undefined, namespace = 'payments') {
+      const svc = tempService(score({ metadata: { engineNamespace: namespace, ...(repoSlug ? { repoSlug } : {}) }, resources: {} }));
+      const file = join(svc.root, 'environments/dev.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^metadata:$/m, 'namespaceOwners:\n  payments: [MyOrg]\nmetadata:'));
+      try {
+        return svc.render('dev');
+      } finally {
+        svc.cleanup();
+      }
+    }
+    const message = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'no error';
+    };
+
+    it('renders a service of an owner the map allows there', () => {
+      expect(withOwners('MyOrg/shop').namespace).toBe('payments');
+    });
+
+    it('refuses another owner, a service without repoSlug, and a namespace outside the map', () => {
+      expect(message(() => withOwners('Mallory/shop'))).toMatch(/metadata\.engineNamespace: namespace 'payments' belongs to MyOrg in environment 'dev' \(environments\/dev\.yaml: namespaceOwners\), and the service's owner \(metadata\.repoSlug\) is 'Mallory'$/);
+      expect(message(() => withOwners(undefined))).toMatch(/the service's owner \(metadata\.repoSlug\) is not set$/);
+      expect(message(() => withOwners('MyOrg/shop', 'orders'))).toMatch(/metadata\.engineNamespace: namespace 'orders' is not one that services may deploy to in environment 'dev' \(environments\/dev\.yaml: namespaceOwners\)$/);
+    });
+  });
+});
