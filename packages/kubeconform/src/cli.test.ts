@@ -293,6 +293,7 @@ describe('statuses, discovery and outputs (spec §1)', () => {
         '      <error message="prohibited resource kind Pod" type=""></error>\n' +
         '    </testcase>\n' +
         '  </testsuite>\n' +
+        '  <testsuite name="c.yaml" id="3" tests="0" failures="0" errors="0" disabled="0" skipped="0"></testsuite>\n' +
         '</testsuites>\n',
     );
     expect(r.code).toBe(1);
@@ -302,6 +303,16 @@ describe('statuses, discovery and outputs (spec §1)', () => {
     const dir = tmpdir({ 'x.txt': 'nope' });
     expect((await kubeconform(['-output', 'junit', 'x.txt'], { cwd: dir })).stdout).toBe(
       '<testsuites name="kubeconform" time="0.5" tests="0" failures="0" disabled="0" errors="0"></testsuites>\n',
+    );
+  });
+
+  it('junit: an empty file still has its empty testsuite (kubeconform v0.7.0)', async () => {
+    const dir = tmpdir({ 'empty.yaml': '', 'comment.yaml': '# nothing\n' });
+    expect((await kubeconform(['-output', 'junit', 'empty.yaml', 'comment.yaml'], { cwd: dir })).stdout).toBe(
+      '<testsuites name="kubeconform" time="0.5" tests="0" failures="0" disabled="0" errors="0">\n' +
+        '  <testsuite name="empty.yaml" id="1" tests="0" failures="0" errors="0" disabled="0" skipped="0"></testsuite>\n' +
+        '  <testsuite name="comment.yaml" id="2" tests="0" failures="0" errors="0" disabled="0" skipped="0"></testsuite>\n' +
+        '</testsuites>\n',
     );
   });
 
@@ -459,7 +470,7 @@ describe('flags (spec §1)', () => {
       code: 1,
       stdout: '',
       stderr:
-        'failed initialising schema location registry: template: tpl:1: executing "tpl" at <.Nope>: can\'t evaluate field Nope in type struct { NormalizedKubernetesVersion string; StrictSuffix string; ResourceKind string; ResourceAPIVersion string; Group string; KindSuffix string }\n',
+        'failed initialising schema location registry: template: tpl:1:6: executing "tpl" at <.Nope>: can\'t evaluate field Nope in type struct { NormalizedKubernetesVersion string; StrictSuffix string; ResourceKind string; ResourceAPIVersion string; Group string; KindSuffix string }\n',
     });
     expect((await kubeconform(['-schema-location', '/x/{{ .Group.json', 'a.yaml'])).stderr).toBe('failed initialising schema location registry: template: tpl:1: unclosed action\n');
   });

@@ -42,7 +42,8 @@ export function templateVars(kind: string, apiVersion: string, k8sVersion: strin
 
 export class TemplateError extends Error {}
 
-type Piece = string | { field: string };
+/** `column`: Go's error context, the 0-based byte offset of the field within its line. */
+type Piece = string | { field: string; line: number; column: number };
 
 /** The subset of Go text/template kubeconform locations use: `{{ .Field }}` with optional trim markers. */
 export function parseTemplate(tpl: string): Piece[] {
@@ -76,7 +77,9 @@ export function parseTemplate(tpl: string): Piece[] {
       if (fn) throw new TemplateError(`template: tpl:1: function "${fn[0]}" not defined`);
       throw new TemplateError(`template: tpl:1: unexpected "${expr[0]}" in command`);
     }
-    pieces.push({ field: m[1]! });
+    const dot = tpl.indexOf('.', open + 2);
+    const lineStart = tpl.lastIndexOf('\n', dot) + 1;
+    pieces.push({ field: m[1]!, line: tpl.slice(0, dot).split('\n').length, column: Buffer.byteLength(tpl.slice(lineStart, dot)) });
     i = close + 2;
     if (trimAfter) while (i < tpl.length && /\s/.test(tpl[i]!)) i++;
   }
@@ -90,7 +93,7 @@ export function renderTemplate(pieces: Piece[], vars: TemplateVars): string {
     else {
       const v = (vars as unknown as Record<string, string | undefined>)[p.field];
       if (v === undefined || !Object.prototype.hasOwnProperty.call(vars, p.field)) {
-        throw new TemplateError(`template: tpl:1: executing "tpl" at <.${p.field}>: can't evaluate field ${p.field} in type struct { NormalizedKubernetesVersion string; StrictSuffix string; ResourceKind string; ResourceAPIVersion string; Group string; KindSuffix string }`);
+        throw new TemplateError(`template: tpl:${p.line}:${p.column}: executing "tpl" at <.${p.field}>: can't evaluate field ${p.field} in type struct { NormalizedKubernetesVersion string; StrictSuffix string; ResourceKind string; ResourceAPIVersion string; Group string; KindSuffix string }`);
       }
       out += v;
     }

@@ -247,12 +247,13 @@ class JunitOutput implements Output {
     private readonly clock: () => number,
   ) {}
   write(r: ValidationResult): void {
-    if (r.status === 'empty') return;
     let s = this.suites.get(r.filename);
     if (s === undefined) {
       s = { name: r.filename, id: this.suites.size + 1, tests: 0, failures: 0, errors: 0, skipped: 0, cases: [] };
       this.suites.set(r.filename, s);
     }
+    // An empty file still gets its (empty) testsuite, as in kubeconform.
+    if (r.status === 'empty') return;
     count(this.c, r);
     const name = r.namespace !== '' ? `${r.namespace}/${r.name}` : r.name;
     const open = `    <testcase name="${xmlAttr(name)}" classname="${xmlAttr(`${r.kind}@${r.version}`)}" time="0">`;
@@ -280,9 +281,10 @@ class JunitOutput implements Output {
     }
     const lines = [head];
     for (const s of this.suites.values()) {
-      lines.push(`  <testsuite name="${xmlAttr(s.name)}" id="${s.id}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" disabled="0" skipped="${s.skipped}">`);
-      lines.push(...s.cases);
-      lines.push('  </testsuite>');
+      const open = `  <testsuite name="${xmlAttr(s.name)}" id="${s.id}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" disabled="0" skipped="${s.skipped}">`;
+      // encoding/xml's MarshalIndent closes an element without children on the same line.
+      if (s.cases.length === 0) lines.push(`${open}</testsuite>`);
+      else lines.push(open, ...s.cases, '  </testsuite>');
     }
     lines.push('</testsuites>');
     this.w.write(lines.join('\n') + '\n');

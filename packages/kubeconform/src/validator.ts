@@ -193,7 +193,7 @@ export class Validator {
     const base = { filename, kind: '', name: '', namespace: '', version: '', msg: '' };
     if (chunk.byteLength === 0) return [{ ...base, status: 'empty' }];
     if (chunk.text === undefined) {
-      return [{ ...base, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: invalid leading UTF-8 octet` }];
+      return [{ ...base, status: 'error', msg: `${UNMARSHAL}error converting YAML to JSON: yaml: ${chunk.encodingError ?? 'invalid leading UTF-8 octet'}` }];
     }
     let parsed;
     try {

@@ -14,6 +14,21 @@ export interface Chunk {
   /** Decoded text, or undefined when the bytes are not valid UTF-8. */
   text: string | undefined;
   byteLength: number;
+  /** libyaml's reason when `text` is undefined. */
+  encodingError?: string;
+}
+
+/** libyaml's check of UTF-8 input, with its three reasons. */
+export function goUtf8Error(b: Uint8Array): string {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    const width = c < 0x80 ? 1 : (c & 0xe0) === 0xc0 ? 2 : (c & 0xf0) === 0xe0 ? 3 : (c & 0xf8) === 0xf0 ? 4 : 0;
+    if (width === 0) return 'invalid leading UTF-8 octet';
+    if (i + width > b.length) return 'incomplete UTF-8 octet sequence';
+    for (let k = 1; k < width; k++) if ((b[i + k]! & 0xc0) !== 0x80) return 'invalid trailing UTF-8 octet';
+    i += width;
+  }
+  return 'invalid leading UTF-8 octet';
 }
 
 const SEP = Buffer.from('\n---');
@@ -66,7 +81,8 @@ export function splitChunks(buf: Buffer): Chunk[] {
   const out: Chunk[] = [];
   const push = (s: number, e: number) => {
     const sub = buf.subarray(s, e);
-    out.push({ text: isUtf8(sub) ? sub.toString('utf8') : decodeUtf16(sub), byteLength: e - s });
+    const text = isUtf8(sub) ? sub.toString('utf8') : decodeUtf16(sub);
+    out.push(text !== undefined ? { text, byteLength: e - s } : { text, byteLength: e - s, encodingError: goUtf8Error(sub) });
   };
   let start = 0;
   const n = buf.length;
@@ -196,18 +212,29 @@ type YNode = YamlNode | Pair | null | undefined;
  * go-yaml's phrasing and line numbering for the parse errors users meet most often. go-yaml prints
  * the 0-based line of a parser error but the 1-based line of a scanner error.
  */
-function goYamlError(code: string, message: string, line: number): string {
+function goYamlError(code: string, message: string, line: number, text: string, offset: number): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   const parser = (m: string) => `yaml: line ${Math.max(line - 1, 1)}: ${m}`;
   const scanner = (m: string) => `yaml: line ${line}: ${m}`;
   if (/^Flow sequence/.test(first) || (code === 'MISSING_CHAR' && /sequence/.test(first))) return parser("did not find expected ',' or ']'");
-  if (/^Flow mapping/.test(first) || (code === 'MISSING_CHAR' && /map/.test(first))) return parser("did not find expected ',' or '}'");
+  if (/^Flow map/.test(first) || (code === 'MISSING_CHAR' && /map items/.test(first))) return parser("did not find expected ',' or '}'");
+  // An unclosed quote runs to the end of the stream, where libyaml reports it (scanner lines are 1-based).
+  if (/^Missing closing ["']quote/.test(first)) return `yaml: line ${lineAt(text, text.length)}: found unexpected end of stream`;
+  if (code === 'TAB_AS_INDENT') return scanner('found character that cannot start any token');
+  // A key without its ':' goes stale at the next line, where libyaml reports it.
+  if (/^Implicit map keys need to be followed by map values/.test(first)) return `yaml: line ${line + 1}: could not find expected ':'`;
+  if (/^A block sequence may not be used as an implicit map key/.test(first)) return parser('did not find expected key');
   switch (code) {
     case 'BAD_INDENT':
       return parser('did not find expected key');
     case 'MULTILINE_IMPLICIT_KEY':
-    case 'BLOCK_AS_IMPLICIT_KEY':
-      return scanner('mapping values are not allowed in this context');
+    case 'BLOCK_AS_IMPLICIT_KEY': {
+      // libyaml fails at the ':' that has no place, which may be on the next line.
+      const colon = /:(?=[ \n\r]|$)/g;
+      colon.lastIndex = offset;
+      const m = colon.exec(text);
+      return `yaml: line ${m === null ? line : lineAt(text, m.index)}: mapping values are not allowed in this context`;
+    }
     default:
       return scanner(first);
   }
@@ -343,7 +370,7 @@ function fullParse(text: string, onBigStack = false): FullParse {
   const err = doc.errors.find((e) => e.pos[0] < rootEnd);
   if (err !== undefined) {
     if (/Maximum call stack size exceeded/.test(err.message)) return { error: `yaml: exceeded max depth of ${MAX_DEPTH}` };
-    return { error: goYamlError(err.code, err.message, err.linePos?.[0].line ?? 1) };
+    return { error: goYamlError(err.code, err.message, err.linePos?.[0].line ?? 1, text, err.pos[0]) };
   }
   const duplicates: string[] = [];
   const anchorsInProgress = new Set<unknown>();
