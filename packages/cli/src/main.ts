@@ -4,6 +4,7 @@ import { runImportCrd, runKubeconformCli } from '@score-nx/kubeconform';
 import { registerArgoCd } from './commands/argocd';
 import { registerDiff } from './commands/diff';
 import { registerGenerate } from './commands/generate';
+import { registerOwnership } from './commands/ownership';
 import { registerPromote } from './commands/promote';
 import { registerProvisioners } from './commands/provisioners';
 import { registerSchema } from './commands/schema';
@@ -35,6 +36,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   registerPromote(program, io);
   registerDiff(program, io);
   registerArgoCd(program, io);
+  registerOwnership(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
