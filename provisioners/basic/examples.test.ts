@@ -1,6 +1,7 @@
 // The example services of services/ (order-worker, ledger-api, checkout-canary) and the seed my-service.
 import { describe, expect, it } from 'vitest';
-import { findObject, renderRepoService } from '../test-support/render';
+import { generateShared } from '@score-nx/engine';
+import { findObject, renderRepoService, WORKSPACE_ROOT } from '../test-support/render';
 import { at, expectSchemaValid, expectValidNames } from '../test-support/helpers';
 import { byComponent } from '../test-support/networking';
 
@@ -18,11 +19,19 @@ describe('example services', () => {
     }
   });
 
-  it('ledger-api and checkout-canary emit the identical shared-documents Bucket', () => {
+  it('ledger-api and checkout-canary share the shared-documents Bucket: identical copies, owned once by the shared output', () => {
     for (const [env, pr] of ENVS) {
-      const a = findObject(renderRepoService('ledger-api', env, pr).objects, 'Bucket');
+      const ledger = renderRepoService('ledger-api', env, pr);
+      const canary = renderRepoService('checkout-canary', env, pr);
+      // Neither service owns it (nor the payments Namespace they share with my-service)...
+      for (const r of [ledger, canary]) expect(r.objects.filter((o) => o.kind === 'Bucket' || o.kind === 'Namespace')).toEqual([]);
+      const a = findObject(ledger.shared, 'Bucket');
       expect(a.metadata.name).toBe('shared-documents');
-      expect(findObject(renderRepoService('checkout-canary', env, pr).objects, 'Bucket')).toEqual(a);
+      expect(findObject(canary.shared, 'Bucket')).toEqual(a);
+      // ...the platform's shared output does, once, with the namespace.
+      const shared = generateShared({ workspaceRoot: WORKSPACE_ROOT, environment: env, ...(pr !== undefined ? { pr } : {}) });
+      expect(shared.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`Namespace/${ledger.namespace}`, 'Bucket/shared-documents']);
+      expect(findObject(shared.objects, 'Bucket')).toEqual(a);
     }
   });
 

@@ -23,7 +23,7 @@ let bin: string;
 beforeAll(() => {
   if (!existsSync(join(REPO, 'packages/cli/dist/main.js'))) throw new Error('build the CLI first (npm run build)');
   workspace = mkdtempSync(join(tmpdir(), 'score-nx-argocd-'));
-  for (const entry of ['environments', 'provisioners', 'services', 'provisioner-releases.yaml']) {
+  for (const entry of ['environments', 'provisioners', 'services', 'platform', 'provisioner-releases.yaml']) {
     if (existsSync(join(REPO, entry))) cpSync(join(REPO, entry), join(workspace, entry), { recursive: true, filter: (s) => !s.endsWith('.test.ts') });
   }
   // The repository's objects, for pinned library releases (the repo-server must send .git to the plugin).
@@ -92,6 +92,17 @@ describe('Argo CD config management plugin', () => {
     for (const o of objects) expect([typeof o.apiVersion, typeof o.kind]).toEqual(['string', 'string']);
     const second = runPlugin(dir, vars);
     expect(second.stdout).toBe(first.stdout);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('renders the platform-owned shared objects in platform/shared, each once', () => {
+    const dir = join(workspace, 'platform', 'shared');
+    const before = snapshot(dir);
+    const r = runPlugin(dir, { ARGOCD_APP_NAME: 'platform-shared-dev', PARAM_ENVIRONMENT: 'dev' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const objects = parseAllDocuments(r.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } });
+    expect(objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual(['Namespace /payments', 'Bucket payments/shared-documents']);
     expect(snapshot(dir)).toEqual(before);
   });
 

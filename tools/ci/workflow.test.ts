@@ -100,7 +100,9 @@ function render(shard: number, event: RunnerEvent): JobResult {
   return runJob({ workflow: manifests, jobName: 'render', workspace: clone, event, matrix: { shard }, machineEnv: machineEnv() });
 }
 
-const shardOf = (project: string) => [1, 2, 3, 4].find((i) => (shardProjects([project], i, 4) as string[]).length > 0)!;
+// What a change to my-service affects: the service, and the platform's shared output (it depends on every service).
+const AFFECTED = ['my-service', 'platform-shared'];
+const shardOf = (project: string) => [1, 2, 3, 4].find((i) => (shardProjects(AFFECTED, i, 4) as string[]).includes(project))!;
 const step = (job: JobResult, name: string) => job.steps.find((s) => s.name === name)!;
 
 describe('the manifests workflow, run in a clone', { timeout: 600_000 }, () => {
@@ -139,11 +141,11 @@ describe('the manifests workflow, run in a clone', { timeout: 600_000 }, () => {
     git(clone, ['commit', '--quiet', '-am', 'healthy change']);
     const event = pullRequest('healthy');
     const busy = shardOf('my-service');
-    const idle = [1, 2, 3, 4].find((i) => i !== busy)!;
+    const idle = [1, 2, 3, 4].find((i) => AFFECTED.every((p) => shardOf(p) !== i))!;
 
     const job = render(busy, event);
     expect(job.result, job.log).toBe('success');
-    expect(step(job, 'Projects of this shard').outputs['projects']).toBe('my-service');
+    expect(step(job, 'Projects of this shard').outputs['projects']).toBe(AFFECTED.filter((p) => shardOf(p) === busy).join(','));
     expect(stripVTControlCharacters(step(job, 'Generate and validate').log)).toContain('Successfully ran targets generate, validate for project my-service');
     expect(existsSync(join(clone, 'dist/manifests/prod/my-service/manifests.yaml'))).toBe(true);
     expect(readFileSync(join(clone, 'dist/validation/prod.xml'), 'utf8')).toContain('<testsuites');
@@ -154,6 +156,10 @@ describe('the manifests workflow, run in a clone', { timeout: 600_000 }, () => {
     expect(step(empty, 'Projects of this shard').outputs['projects']).toBe('');
     expect(step(empty, 'Generate and validate').log).toContain('nothing to render in this shard');
     expect(step(empty, 'Validation reports (junit)').outcome).toBe('skipped');
+
+    const ownership = runJob({ workflow: manifests, jobName: 'ownership', workspace: clone, event, machineEnv: machineEnv() });
+    expect(ownership.result, ownership.log).toBe('success');
+    expect(step(ownership, 'Workspace check').log).toContain('every object and hostname has one owner');
 
     const diff = runJob({ workflow: manifests, jobName: 'diff', workspace: clone, event, machineEnv: machineEnv() });
     expect(diff.result, diff.log).toBe('success');
@@ -173,6 +179,19 @@ describe('the manifests workflow, run in a clone', { timeout: 600_000 }, () => {
     expect(step(job, 'Validation reports (junit)').outcome).toBe('skipped');
   });
 
+  it('is red when two services claim one hostname, naming both (the ownership job)', () => {
+    git(clone, ['checkout', '--quiet', '-B', 'same-host', mainSha]);
+    const ledger = join(clone, 'services/ledger-api/score.yaml');
+    writeFileSync(ledger, readFileSync(ledger, 'utf8').replace('      aliases:\n        - ledger\n', '      aliases:\n        - ledger\n        - my-service\n'));
+    git(clone, ['commit', '--quiet', '-am', 'ledger-api takes my-service as an alias']);
+    const job = runJob({ workflow: manifests, jobName: 'ownership', workspace: clone, event: pullRequest('same-host'), machineEnv: machineEnv() });
+    expect(job.result).toBe('failure');
+    const log = step(job, 'Workspace check').log;
+    expect(log).toContain(
+      'dev: hostname my-service.dev.internal.example.com is claimed by ledger-api (dist/manifests/dev/ledger-api/manifests.yaml) and my-service (dist/manifests/dev/my-service/manifests.yaml)',
+    );
+  });
+
   it('is red when a render fails, naming the file', () => {
     git(clone, ['checkout', '--quiet', '-B', 'broken', mainSha]);
     const file = join(clone, 'services/my-service/score.yaml');
@@ -180,7 +199,7 @@ describe('the manifests workflow, run in a clone', { timeout: 600_000 }, () => {
     git(clone, ['commit', '--quiet', '-am', 'broken change']);
     const job = render(shardOf('my-service'), pullRequest('broken'));
     expect(job.result).toBe('failure');
-    expect(step(job, 'Projects of this shard').outputs['projects']).toBe('my-service');
+    expect(step(job, 'Projects of this shard').outputs['projects']).toBe(AFFECTED.filter((p) => shardOf(p) === shardOf('my-service')).join(','));
     const generate = step(job, 'Generate and validate');
     expect(generate.outcome).toBe('failure');
     expect(generate.log).toContain("services/my-service/score.yaml:");

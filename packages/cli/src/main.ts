@@ -5,6 +5,7 @@ import { registerArgoCd } from './commands/argocd';
 import { validateArgs } from './commands/validate';
 import { registerDiff } from './commands/diff';
 import { registerGenerate } from './commands/generate';
+import { registerOwnership } from './commands/ownership';
 import { registerPromote } from './commands/promote';
 import { registerProvisioners } from './commands/provisioners';
 import { registerSchema } from './commands/schema';
@@ -48,6 +49,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   registerPromote(program, io);
   registerDiff(program, io);
   registerArgoCd(program, io);
+  registerOwnership(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { UserError } from '@score-nx/engine';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { findServiceFolders, UserError } from '@score-nx/engine';
 
 export interface ServiceRef {
   name: string;
@@ -11,28 +10,9 @@ export interface ServiceRef {
   path: string;
 }
 
-const SKIP = new Set(['node_modules', 'dist', '.git', '.nx', 'tmp', '__fixtures__']);
-
-/** Every folder with a score.yaml under the workspace (not under node_modules, dist, fixtures), by name. */
+/** Every folder with a score.yaml under the workspace (not under node_modules, dist, fixtures), by path. */
 export function listServices(root: string): ServiceRef[] {
-  const found: ServiceRef[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && !SKIP.has(entry.name) && !entry.name.startsWith('.')) walk(join(dir, entry.name));
-      else if (entry.isFile() && entry.name === 'score.yaml') {
-        let name: unknown;
-        try {
-          name = (parse(readFileSync(join(dir, entry.name), 'utf8')) as { metadata?: { name?: unknown } } | null)?.metadata?.name;
-        } catch {
-          name = undefined;
-        }
-        const path = relative(root, dir).split('\\').join('/');
-        found.push({ name: typeof name === 'string' ? name : path, dir, path });
-      }
-    }
-  };
-  walk(root);
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return findServiceFolders(root).map((f) => ({ name: f.name, dir: join(root, f.path), path: f.path }));
 }
 
 /** A service by its name (`metadata.name`) or its folder. */

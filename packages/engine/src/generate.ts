@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { renderManifests } from './assemble';
+import { assembleObjects, renderManifests } from './assemble';
 import type { SourcedObject } from './assemble';
 import { assertNoSecretRefs } from './convert/secrets';
 import { convertWorkload, instanceLabel, MANAGED_BY, servicePorts } from './convert/workload';
@@ -16,11 +16,12 @@ import type { ResolvedEnvironment, ServiceConfig } from './provisioners/environm
 import { provisioningOrder } from './provisioners/graph';
 import { loadLibrary, releasedLibrary, workspaceLibrary } from './provisioners/library';
 import type { Library, LibrarySource } from './provisioners/library';
-import { dnsLabel } from './provisioners/names';
 import { RELEASES_FILE } from './provisioners/releases';
 import { applyWorkloadPatches, provisionResource, renderResourceManifests, resourceUid } from './provisioners/runtime';
 import type { ProvisionedResourceState, ProvisionerContext } from './provisioners/runtime';
 import { extendedValidator } from './provisioners/schema';
+import { mergeSharedCopies, serviceNamespace, workspaceSharing } from './sharing';
+import type { SharedCopy, Sharing } from './sharing';
 
 export interface GenerateRequest {
   /** Absolute path of the workspace (where environments/, provisioners/ and the releases file live). */
@@ -48,11 +49,15 @@ export interface GenerateResult {
   inputs: string[];
   /** Things the user should know (deprecated forms upgraded...). */
   warnings: string[];
+  /** Objects this service shares with others (see sharing.ts): left out of `objects`, rendered once by `generateShared`. */
+  shared: K8sObject[];
 }
 
 export class GenerateCache {
   readonly sources = new Map<string, LibrarySource>();
   readonly libraries = new Map<string, Library>();
+  /** What services of an environment share, by environment name. */
+  readonly sharing = new Map<string, Sharing>();
 
   /** Removes temp folders of extracted releases (command provisioners). */
   dispose(): void {
@@ -93,7 +98,12 @@ export function generateService(req: GenerateRequest): GenerateResult {
   const scoreDisplay = displayDir ? `${displayDir}/score.yaml` : 'score.yaml';
   const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library));
   try {
-    return render(root, serviceDir, score, env, config, envConfig?.images ?? {}, library, version);
+    let sharing = cache.sharing.get(env.name);
+    if (!sharing) {
+      sharing = workspaceSharing(root, env);
+      cache.sharing.set(env.name, sharing);
+    }
+    return render(root, serviceDir, score, env, config, envConfig?.images ?? {}, library, version, sharing);
   } catch (err) {
     if (err instanceof DocumentError) throw err.inFile(score.file, score.source.locate);
     throw err;
@@ -124,6 +134,7 @@ function render(
   images: Record<string, string>,
   library: Library,
   version: string,
+  sharing: Sharing,
 ): GenerateResult {
   const workload = applyImagesFromConfig(score, images, config, env.name);
   const name = workload.metadata.name;
@@ -134,8 +145,7 @@ function render(
   }
   // The environment's values last, so that a platform-owned key can never come from the workload.
   const metadata = { ...workload.metadata, ...env.metadata };
-  const nsSource = metadata[env.namespace.fromMetadata];
-  const namespace = dnsLabel([`${typeof nsSource === 'string' && nsSource !== '' ? nsSource : name}${env.namespace.suffix}`]);
+  const namespace = serviceNamespace(env, workload.metadata, name);
   const refusal = namespaceRefusal(env, namespace, metadata['repoSlug']);
   if (refusal !== undefined) throw new DocumentError(['metadata', Object.hasOwn(workload.metadata, env.namespace.fromMetadata) ? env.namespace.fromMetadata : 'name'], refusal);
   const suffix = instanceSuffix(name, env.pr !== undefined ? `${env.name}-pr-${env.pr}` : env.name);
@@ -207,6 +217,10 @@ function render(
   workloadContext['owner'] = owners[0] ? { name: owners[0].name, type: owners[0].type, outputs: owners[0].outputs } : null;
   const allOutputs = Object.fromEntries([...states.entries()].map(([n, s]) => [n, s.outputs]));
   const objects: SourcedObject[] = [];
+  // Objects of resources whose id other services declare too, and the Namespace of a namespace they deploy into,
+  // belong to the platform's shared output, not to this service.
+  const shared: K8sObject[] = [];
+  const sharedNamespace = sharing.namespaces.has(namespace);
   for (const state of unique) {
     const context: ProvisionerContext = {
       ...base,
@@ -216,7 +230,9 @@ function render(
     const origin = `resources.${state.name} (provisioner '${state.provisioner.folder}')`;
     for (const object of renderResourceManifests(state, context)) {
       assertNoSecretRefs(object, [], `${origin} ${object.kind} '${object.metadata.name}'`);
-      objects.push({ object: withDefaults(object, namespace, labels), origin });
+      const placed = withDefaults(object, namespace, labels);
+      if (sharing.uids.has(state.uid) || (sharedNamespace && object.kind === 'Namespace' && object.metadata.name === namespace)) shared.push(placed);
+      else objects.push({ object: placed, origin });
     }
   }
   const workloadOrigin = `workload '${name}'`;
@@ -234,6 +250,7 @@ function render(
     yaml,
     inputs: [...inputs].sort(),
     warnings: score.upgrades.map((u) => `${score.file}: ${u}`),
+    shared: assembleObjects(shared.map((object) => ({ object, origin: workloadOrigin }))),
   };
 }
 
@@ -284,4 +301,39 @@ function withDefaults(object: K8sObject, namespace: string, labels: Record<strin
   const metadata = { ...object.metadata, labels: { ...labels, ...(object.metadata.labels ?? {}) } };
   if (metadata.namespace === undefined) metadata.namespace = namespace;
   return { ...object, metadata };
+}
+
+export interface SharedRenderResult {
+  environment: ResolvedEnvironment;
+  objects: K8sObject[];
+  yaml: string;
+  /** The services whose renders it was made from, sorted. */
+  services: string[];
+}
+
+/**
+ * The platform-owned output of one environment: every object that two or more services share (see sharing.ts),
+ * once. Made from the services' own renders, so a shared resource is exactly what its provisioner gives; copies
+ * that differ are an error naming both services.
+ */
+export function generateShared(req: { workspaceRoot: string; environment: string; pr?: number; cache?: GenerateCache }): SharedRenderResult {
+  const root = resolve(req.workspaceRoot);
+  const cache = req.cache ?? new GenerateCache();
+  const env = resolveEnvironment(cacheEnvironments(cache, root), req.environment, req.pr);
+  let sharing = cache.sharing.get(env.name);
+  if (!sharing) {
+    sharing = workspaceSharing(root, env);
+    cache.sharing.set(env.name, sharing);
+  }
+  const involved = new Set([...sharing.namespaces.values(), ...sharing.uids.values()].flat());
+  const copies: SharedCopy[] = [];
+  const labelKeys = new Set<string>();
+  for (const service of [...involved].sort()) {
+    const path = sharing.folders.get(service)!;
+    const result = generateService({ workspaceRoot: root, serviceDir: path, environment: env.name, cache, ...(req.pr !== undefined ? { pr: req.pr } : {}) });
+    for (const key of Object.keys(loadLibraryVersion(root, result.libraryVersion, cache).labels)) labelKeys.add(key);
+    for (const object of result.shared) copies.push({ object, service, file: `${path}/score.yaml` });
+  }
+  const { objects, yaml } = renderManifests(mergeSharedCopies(copies, labelKeys).map((object) => ({ object, origin: 'the shared output' })));
+  return { environment: env, objects, yaml, services: [...involved].sort() };
 }

@@ -15,8 +15,8 @@ export { parseYamlMapping } from './util/yaml-source';
 export type { YamlSource } from './util/yaml-source';
 export { writeFileAtomic, readSourceInside, checkedPathInside, WORKLOAD_NAME } from './util/files';
 export { sha256Hex, shortHash } from './util/hash';
-export { generateService, GenerateCache, loadLibraryVersion } from './generate';
-export type { GenerateRequest, GenerateResult } from './generate';
+export { generateService, generateShared, GenerateCache, loadLibraryVersion } from './generate';
+export type { GenerateRequest, GenerateResult, SharedRenderResult } from './generate';
 export { loadEnvironments, resolveEnvironment, loadServiceConfig, libraryVersionFor, ENVIRONMENTS_DIR, SERVICE_CONFIG_FILE } from './provisioners/environments';
 export type { EnvironmentDefinition, ResolvedEnvironment, ServiceConfig } from './provisioners/environments';
 export { loadLibrary, workspaceLibrary, releasedLibrary, matchProvisioner, isLibraryFile, LIBRARY_DIR } from './provisioners/library';
@@ -32,3 +32,7 @@ export { emittedKinds, ENGINE_EMITTED_KINDS } from './provisioners/emitted-kinds
 export type { EmittedKind } from './provisioners/emitted-kinds';
 export { argoCdApplications, PLUGIN_NAME } from './delivery/argocd';
 export type { ArgoCdOptions, ArgoObject, WorkspaceService } from './delivery/argocd';
+export { findServiceFolders, workspaceSharing, sharingFingerprint, serviceNamespace, renderedOutputs, SHARED_OUTPUT } from './sharing';
+export type { Sharing, ServiceFolder } from './sharing';
+export { checkOwnership } from './ownership-check';
+export type { RenderedOutput } from './ownership-check';

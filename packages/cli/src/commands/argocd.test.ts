@@ -47,7 +47,9 @@ describe('score-nx argocd apps', () => {
     expect(r.code).toBe(0);
     const applications = r.objects.filter((o) => o.kind === 'Application');
     // Environment by environment (files order: dev, prod, staging), services by name; a-prod, a-staging, b-dev absent.
-    expect(applications.map((o) => o.metadata.name)).toEqual(['a-dev', 'c-dev', 'b-prod', 'c-prod', 'b-staging', 'c-staging']);
+    // a and c share namespace team-a in dev only: the platform's shared output gets an Application there.
+    expect(applications.map((o) => o.metadata.name)).toEqual(['a-dev', 'c-dev', 'platform-shared-dev', 'b-prod', 'c-prod', 'b-staging', 'c-staging']);
+    expect(applications[2]!.spec.source).toMatchObject({ path: 'platform/shared', plugin: { name: pluginName, parameters: [{ name: 'environment', string: 'dev' }] } });
     expect(r.objects.filter((o) => o.kind === 'ApplicationSet').map((o) => o.metadata.name)).toEqual(['score-nx-preview']);
     const aDev = applications[0]!;
     expect(aDev.spec.source).toEqual({ repoURL: 'https://git.example.com/platform/services.git', targetRevision: 'main', path: 'services/a', plugin: { name: pluginName, parameters: [{ name: 'environment', string: 'dev' }] } });

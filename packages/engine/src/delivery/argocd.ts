@@ -4,6 +4,7 @@ import { UserError } from '../errors';
 import { loadEnvironments, loadServiceConfig } from '../provisioners/environments';
 import type { EnvironmentDefinition, ServiceConfig } from '../provisioners/environments';
 import { dnsLabel } from '../provisioners/names';
+import { workspaceSharing } from '../sharing';
 import { parseYamlMapping } from '../util/yaml-source';
 
 /**
@@ -15,6 +16,9 @@ import { parseYamlMapping } from '../util/yaml-source';
  */
 
 export const PLUGIN_NAME = 'score-nx-v1';
+/** The Nx project (and folder) of the platform-owned output. */
+export const SHARED_PROJECT = 'platform-shared';
+export const SHARED_PROJECT_PATH = 'platform/shared';
 
 export interface ArgoCdOptions {
   repoUrl: string;
@@ -54,6 +58,8 @@ export function argoCdApplications(workspaceRoot: string, services: readonly Wor
   const objects: ArgoObject[] = [];
   for (const env of envs.filter((e) => !e.preview)) {
     for (const s of facts.filter((f) => deploys(f, env))) objects.push(application(s, env, options));
+    const sharing = workspaceSharing(workspaceRoot, env);
+    if (sharing.namespaces.size + sharing.uids.size > 0) objects.push(sharedApplication(env, options));
   }
   for (const env of envs.filter((e) => e.preview)) {
     const members = facts.filter((f) => deploys(f, env));
@@ -121,6 +127,31 @@ function application(s: ServiceFacts, env: EnvironmentDefinition, options: ArgoC
         plugin: { name: PLUGIN_NAME, parameters: [{ name: 'environment', string: env.name }] },
       },
       destination: { name: destinationCluster(env), namespace: namespaceOf(s, env) },
+      syncPolicy,
+    },
+  };
+}
+
+/** The platform-owned objects of an environment (platform/shared, rendered by `score-nx shared`): one owner each. */
+function sharedApplication(env: EnvironmentDefinition, options: ArgoCdOptions): ArgoObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name: `${SHARED_PROJECT}-${env.name}`,
+      namespace: options.argocdNamespace,
+      labels: { 'score-nx.dev/service': SHARED_PROJECT, 'score-nx.dev/environment': env.name },
+    },
+    spec: {
+      project: options.project,
+      source: {
+        repoURL: options.repoUrl,
+        targetRevision: options.revision,
+        path: SHARED_PROJECT_PATH,
+        plugin: { name: PLUGIN_NAME, parameters: [{ name: 'environment', string: env.name }] },
+      },
+      // Every shared object names its namespace; shared namespaces are never pruned by one sync (Prune=false).
+      destination: { name: destinationCluster(env) },
       syncPolicy,
     },
   };

@@ -184,7 +184,7 @@ describe('generate hasher', () => {
     const nodes = (configuration?: string) =>
       score(task(configuration) as never, { projectsConfigurations: context.projectsConfigurations } as never, 'services/alpha', new WorkspaceState(root));
     const before = { prod: nodes('prod'), dev: nodes('dev'), all: nodes() };
-    expect(Object.keys(before.all).sort()).toEqual(['score:dev', 'score:engine', 'score:prod', 'score:staging']);
+    expect(Object.keys(before.all).sort()).toEqual(['score:dev', 'score:dev:sharing', 'score:engine', 'score:prod', 'score:prod:sharing', 'score:staging', 'score:staging:sharing']);
     expect(before.prod['score:prod']).toMatch(/^1\.0\.0@2{40};env@[0-9a-f]{16}$/);
     expect(before.dev['score:dev']).toMatch(/^workspace@[0-9a-f]{64};env@[0-9a-f]{16}$/);
     writeFiles(root, { 'provisioners/config/outputs.yaml.njk': 'name: changed\n' });
@@ -193,6 +193,19 @@ describe('generate hasher', () => {
     expect(nodes()).not.toEqual(before.all);
     writeFiles(root, { 'environments/prod.yaml': `${readFileSync(join(root, 'environments/prod.yaml'), 'utf8')}# edited\n` });
     expect(nodes('prod')).not.toEqual(before.prod);
+  });
+
+  it("changes a render's key when another service starts sharing its namespace, and only then", () => {
+    const { root, context } = setup();
+    // gamma is alone in namespace search (alpha and beta share payments).
+    const task = { id: 'gamma:generate', target: { project: 'gamma', target: 'generate', configuration: 'prod' }, overrides: {} };
+    const sharing = () => score(task as never, { projectsConfigurations: context.projectsConfigurations } as never, 'services/gamma', new WorkspaceState(root))['score:prod:sharing'];
+    expect(sharing()).toBe('own-ns');
+    const delta = (ns: string) => ({ 'services/delta/score.yaml': `apiVersion: score.dev/v1b1\nmetadata: {name: delta, engineNamespace: ${ns}}\ncontainers: {main: {image: nginx}}\n` });
+    writeFiles(root, delta('elsewhere'));
+    expect(sharing()).toBe('own-ns');
+    writeFiles(root, delta('search'));
+    expect(sharing()).toBe('shared-ns:search');
   });
 });
 

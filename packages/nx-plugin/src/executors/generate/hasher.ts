@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 import type { CustomHasher, HasherContext } from '@nx/devkit';
 import { baseHash } from '../base-hash';
-import { loadServiceConfig } from '@score-nx/engine';
+import { loadServiceConfig, sharingFingerprint, workspaceSharing } from '@score-nx/engine';
+import type { Sharing } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../../paths';
 import { generatorFingerprint } from '../../plugin/fingerprint';
 import { WorkspaceState } from '../../workspace-state';
@@ -49,6 +50,23 @@ export function score(task: Parameters<CustomHasher>[0], context: HasherContext,
     config = undefined; // the render fails with the engine's message; nothing to cache
   }
   const nodes: Record<string, string> = { 'score:engine': generatorFingerprint() };
-  for (const e of [...envs].sort()) nodes[`score:${e}`] = ws.fingerprint(e, config);
+  for (const e of [...envs].sort()) {
+    nodes[`score:${e}`] = ws.fingerprint(e, config);
+    // Whether this service's namespace and resource ids are shared decides which objects its render keeps.
+    nodes[`score:${e}:sharing`] = sharingOf(ws, e, task.target.project);
+  }
   return nodes;
+}
+
+/** One scan of the workspace's Score files per environment and nx process (hashing is one process). */
+const sharingCache = new WeakMap<WorkspaceState, Map<string, Sharing>>();
+
+function sharingOf(ws: WorkspaceState, envName: string, service: string): string {
+  const env = ws.environments().get(envName);
+  if (!env) return 'none';
+  let byEnv = sharingCache.get(ws);
+  if (!byEnv) sharingCache.set(ws, (byEnv = new Map()));
+  let sharing = byEnv.get(envName);
+  if (!sharing) byEnv.set(envName, (sharing = workspaceSharing(ws.root, env)));
+  return sharingFingerprint(sharing, service);
 }

@@ -1,0 +1,170 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { parse } from 'yaml';
+import type { K8sObject } from './convert/workload';
+import { UserError } from './errors';
+import { objectKey, sortKeys } from './output/canonical-yaml';
+import type { EnvironmentDefinition } from './provisioners/environments';
+import { loadServiceConfig } from './provisioners/environments';
+import { dnsLabel } from './provisioners/names';
+import { resourceUid } from './provisioners/runtime';
+import type { ScoreResource } from './score/types';
+
+/**
+ * One owner per object. Objects that belong to more than one service of an environment — the Namespace of a
+ * namespace several services deploy into, and the objects of a resource whose `id` several services declare —
+ * are left out of each service's render and rendered once into a platform-owned output (`score-nx shared`), so
+ * that no two Argo CD Applications track the same object and deleting one service cannot take what another needs.
+ */
+
+/** The folder name of the platform-owned output beside the services' (`<outputRoot>/<env>/_shared`). */
+export const SHARED_OUTPUT = '_shared';
+
+const SKIP = new Set(['node_modules', 'dist', '.git', '.nx', 'tmp', '__fixtures__']);
+
+export interface ServiceFolder {
+  /** metadata.name, or the folder when the Score file has none. */
+  name: string;
+  /** Workspace-relative folder, posix. */
+  path: string;
+}
+
+/** Every folder with a score.yaml under the workspace (not node_modules, dist, fixtures, dot folders), by path. */
+export function findServiceFolders(root: string): ServiceFolder[] {
+  const found: ServiceFolder[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !SKIP.has(entry.name) && !entry.name.startsWith('.')) walk(join(dir, entry.name));
+      else if (entry.isFile() && entry.name === 'score.yaml') {
+        const path = relative(root, dir).split('\\').join('/');
+        let name: unknown;
+        try {
+          name = (parse(readFileSync(join(dir, entry.name), 'utf8')) as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+        } catch {
+          name = undefined;
+        }
+        found.push({ name: typeof name === 'string' ? name : path, path });
+      }
+    }
+  };
+  walk(root);
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export interface Sharing {
+  /** Namespace → the services (by name, sorted) of the environment that deploy into it, for namespaces with two or more. */
+  namespaces: Map<string, string[]>;
+  /** Resource uid (`type.class#id`) → the services declaring it, for uids declared by two or more services. */
+  uids: Map<string, string[]>;
+  /** Service name → its folder, for the services of the environment. */
+  folders: Map<string, string>;
+  /** Service name → its namespace and the uids of its resources that have an id. */
+  facts: Map<string, { namespace: string; uids: string[] }>;
+}
+
+/**
+ * What is shared in one environment, from the Score files and service configs alone (no render). A service that
+ * cannot be read is left out here; its own render reports the problem.
+ */
+export function workspaceSharing(root: string, env: EnvironmentDefinition): Sharing {
+  const namespaces = new Map<string, Set<string>>();
+  const uids = new Map<string, Set<string>>();
+  const folders = new Map<string, string>();
+  const facts = new Map<string, { namespace: string; uids: string[] }>();
+  const add = (map: Map<string, Set<string>>, key: string, service: string) => map.set(key, (map.get(key) ?? new Set()).add(service));
+  for (const folder of findServiceFolders(root)) {
+    let score: { metadata?: Record<string, unknown>; resources?: Record<string, ScoreResource> } | null;
+    let deploys: boolean;
+    try {
+      score = parse(readFileSync(join(root, folder.path, 'score.yaml'), 'utf8')) as typeof score;
+      const config = loadServiceConfig(join(root, folder.path), folder.path);
+      deploys = config ? env.name in config.environments : !env.preview;
+    } catch {
+      continue;
+    }
+    const name = score?.metadata?.['name'];
+    if (!deploys || typeof name !== 'string' || name === '') continue;
+    folders.set(name, folder.path);
+    const namespace = serviceNamespace(env, score!.metadata!, name);
+    add(namespaces, namespace, name);
+    const ids: string[] = [];
+    for (const [resName, decl] of Object.entries(score!.resources ?? {})) {
+      if (decl && typeof decl === 'object' && typeof decl.type === 'string' && decl.id !== undefined) ids.push(resourceUid(name, resName, decl));
+    }
+    for (const uid of ids) add(uids, uid, name);
+    facts.set(name, { namespace, uids: ids.sort() });
+  }
+  const shared = (map: Map<string, Set<string>>) => new Map([...map].filter(([, s]) => s.size > 1).map(([k, s]) => [k, [...s].sort()]));
+  return { namespaces: shared(namespaces), uids: shared(uids), folders, facts };
+}
+
+/** The namespace a service renders into: its metadata key the environment names (else its name), plus the suffix. */
+export function serviceNamespace(env: EnvironmentDefinition, workloadMetadata: Record<string, unknown>, name: string): string {
+  // The environment's values last, as in the render: a platform-owned key never comes from the workload.
+  const metadata = { ...workloadMetadata, ...env.metadata };
+  const source = metadata[env.namespace.fromMetadata];
+  return dnsLabel([`${typeof source === 'string' && source !== '' ? source : name}${env.namespace.suffix}`]);
+}
+
+/**
+ * What of the sharing of an environment a service's render depends on, for cache keys: whether its namespace is
+ * shared and which of its resource ids are. Its render changes when this changes, and only then, so another
+ * service joining or leaving a namespace invalidates exactly the renders it moves objects out of or back into.
+ */
+export function sharingFingerprint(sharing: Sharing, service: string): string {
+  const facts = sharing.facts.get(service);
+  if (!facts) return 'none';
+  const ns = sharing.namespaces.has(facts.namespace) ? `shared-ns:${facts.namespace}` : 'own-ns';
+  return [ns, ...facts.uids.filter((u) => sharing.uids.has(u)).map((u) => `shared-uid:${u}`)].join(';');
+}
+
+export interface SharedCopy {
+  object: K8sObject;
+  service: string;
+  file: string;
+}
+
+/**
+ * The one copy of each shared object. Copies from different services must agree, except for labels the library
+ * derives from workload metadata (`labelKeys`: who the object serves, such as a subsystem), which describe a
+ * service rather than the shared object and are dropped where the copies disagree. Any other difference is an
+ * error naming both services and files.
+ */
+export function mergeSharedCopies(copies: readonly SharedCopy[], labelKeys: ReadonlySet<string>): K8sObject[] {
+  const byKey = new Map<string, SharedCopy[]>();
+  for (const c of copies) byKey.set(objectKey(c.object), [...(byKey.get(objectKey(c.object)) ?? []), c]);
+  const merged: K8sObject[] = [];
+  for (const group of byKey.values()) {
+    const [first, ...rest] = group;
+    const labels = { ...(first!.object.metadata.labels ?? {}) };
+    for (const key of Object.keys(labels)) {
+      if (labelKeys.has(key) && rest.some((c) => c.object.metadata.labels?.[key] !== labels[key])) delete labels[key];
+    }
+    const normalize = (o: K8sObject) => sortKeys({ ...o, metadata: { ...o.metadata, labels: Object.fromEntries(Object.entries(o.metadata.labels ?? {}).filter(([k]) => k in labels || !labelKeys.has(k))) } });
+    const chosen = normalize({ ...first!.object, metadata: { ...first!.object.metadata, labels } });
+    for (const c of rest) {
+      if (!isDeepStrictEqual(normalize(c.object), chosen)) {
+        const ns = c.object.metadata.namespace ? `${c.object.metadata.namespace}/` : '';
+        throw new UserError(
+          `shared ${c.object.kind} '${ns}${c.object.metadata.name}' differs between ${first!.service} (${first!.file}) and ${c.service} (${c.file}): a shared object must be rendered the same by every service that shares it`,
+        );
+      }
+    }
+    merged.push(chosen as K8sObject);
+  }
+  return merged;
+}
+
+/** Reads a rendered output folder (`<root>/<env>/<project>/manifests.yaml`), for the workspace check. */
+export function renderedOutputs(outputRoot: string): Array<{ env: string; owner: string; file: string; content: string }> {
+  if (!existsSync(outputRoot)) return [];
+  const found: Array<{ env: string; owner: string; file: string; content: string }> = [];
+  for (const env of readdirSync(outputRoot, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    for (const owner of readdirSync(join(outputRoot, env), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+      const file = join(outputRoot, env, owner, 'manifests.yaml');
+      if (existsSync(file)) found.push({ env, owner, file, content: readFileSync(file, 'utf8') });
+    }
+  }
+  return found;
+}
