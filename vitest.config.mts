@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       '@score-nx/engine': src('engine'),
       '@score-nx/kubeconform': src('kubeconform'),
+      '@score-nx/admission': src('admission'),
       '@score-nx/nx-plugin': src('nx-plugin'),
       '@score-nx/cli': src('cli'),
     },

@@ -40,9 +40,19 @@ export interface ValidatorOptions {
   compileCacheDir?: string | false;
   /** Base for relative schema locations; default process.cwd(). */
   cwd?: string;
+  /**
+   * score-nx extension, off by default (kubeconform has no such option): after the schema, run the checks of
+   * @score-nx/admission (CRD CEL rules, native validation). Their errors carry a `source`.
+   */
+  admission?: boolean;
 }
 
-type SchemaEntry = { validate: ValidateFn; url: string } | { missing: true } | { error: string };
+/** The part of @score-nx/admission this package calls; required lazily, only when `admission` is on. */
+interface AdmissionModule {
+  checkResource(resource: unknown, schema: unknown): (ValidationError & { source: string; warn?: boolean })[];
+}
+
+type SchemaEntry = { validate: ValidateFn; url: string; schema: unknown } | { missing: true } | { error: string };
 
 const UNMARSHAL = 'error unmarshalling resource: ';
 
@@ -54,6 +64,7 @@ function goTypeName(v: unknown): string {
 }
 
 export class Validator {
+  private admissionModule: AdmissionModule | undefined;
   private readonly locations: SchemaLocation[];
   private readonly compiler: SchemaCompiler;
   private readonly registry: RegistryOptions;
@@ -122,9 +133,15 @@ export class Validator {
         return { error: goJsonError(loaded.text) };
       }
       if (fn === null) continue; // does not compile: kubeconform silently tries the next location
-      return { validate: fn, url: loaded.url };
+      return { validate: fn, url: loaded.url, schema: loaded.parsed ?? loaded.text };
     }
     return { missing: true };
+  }
+
+  private admission(): AdmissionModule {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.admissionModule ??= require('@score-nx/admission') as AdmissionModule;
+    return this.admissionModule;
   }
 
   /** Validates one decoded document value (already split and parsed). */
@@ -164,10 +181,13 @@ export class Validator {
       if (this.ignoreMissing) return { ...id, status: 'skipped' };
       return { ...id, status: 'error', msg: `could not find schema for ${kind}` };
     }
-    if (entry.validate(value)) return { ...id, status: 'valid' };
+    const schemaValid = entry.validate(value);
+    const extra = this.options.admission ? this.admission().checkResource(value, entry.schema).filter((f) => !f.warn) : [];
+    if (schemaValid && extra.length === 0) return { ...id, status: 'valid' };
+    if (schemaValid) return { ...id, status: 'invalid', msg: extra.map((f) => `${f.path}: ${f.msg}`).join('; '), validationErrors: extra };
     const failure = describeFailure(entry.validate.errors ?? [], value, entry.url);
     const r: ValidationResult = { ...id, status: 'invalid', msg: failure.msg };
-    if (failure.validationErrors.length > 0) r.validationErrors = failure.validationErrors;
+    if (failure.validationErrors.length > 0 || extra.length > 0) r.validationErrors = [...failure.validationErrors, ...extra];
     return r;
   }
 

@@ -38,6 +38,7 @@ export async function runValidate(options: ValidateExecutorOptions, task: TaskRe
         strict: options.strict ?? true,
         ignoreMissingSchemas: options.ignoreMissingSchemas ?? false,
         cwd: context.root,
+        admission: options.admission ?? true,
       };
       const key = JSON.stringify(validatorOptions);
       let validator = pool.get(key);
@@ -52,7 +53,7 @@ export async function runValidate(options: ValidateExecutorOptions, task: TaskRe
         if (r.status === 'invalid' || r.status === 'error') {
           success = false;
           lines.push(`${file}: ${r.kind} ${r.name} is ${r.status}: ${r.msg}`);
-          for (const e of r.validationErrors ?? []) lines.push(`  ${e.path}: ${e.msg}`);
+          for (const e of r.validationErrors ?? []) lines.push(`  [${(e as { source?: string }).source ?? 'schema'}] ${e.path}: ${e.msg}`);
         }
       }
       const summary = Object.entries(counts)

@@ -10,4 +10,6 @@ export interface ValidateExecutorOptions {
   schemaLocations?: string[];
   strict?: boolean;
   ignoreMissingSchemas?: boolean;
+  /** Also run @score-nx/admission's checks (CRD CEL rules, native validation); default true. */
+  admission?: boolean;
 }
