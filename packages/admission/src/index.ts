@@ -4,3 +4,4 @@ export { KUBERNETES_CEL_FUNCS, kubernetesCelEnv } from './cel-library';
 export type { Finding, FindingSource } from './finding';
 export { parseQuantity, compareQuantity } from './quantity';
 export { checkResource } from './check-resource';
+export { checkNative, selectorMatches } from './native';

@@ -21,10 +21,12 @@ writeFileSync(
     },
   }),
 );
+mkdirSync(join(dir, 'schemas/apps'), { recursive: true });
+writeFileSync(join(dir, 'schemas/apps/deployment_v1.json'), JSON.stringify({ type: 'object' }));
 const manifest = (t: string) => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\nspec:\n  http:\n    - timeout: ${t}\n`;
 
-async function run(args: string[], t: string) {
-  writeFileSync(join(dir, 'vs.yaml'), manifest(t));
+async function run(args: string[], t: string, text = manifest(t)) {
+  writeFileSync(join(dir, 'vs.yaml'), text);
   let stdout = '';
   const io = { stdout: { write: (s: string) => void (stdout += s) }, stderr: { write: (s: string) => void (stdout += s) }, cwd: dir };
   const code = await runKubeconformCli([...args, '-schema-location', 'schemas/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json', 'vs.yaml'], io);
@@ -46,5 +48,19 @@ describe('kubeconform -admission', () => {
   });
   it('with the flag, a 2s timeout stays valid', async () => {
     expect((await run(['-admission'], '2s')).code).toBe(0);
+  });
+  it('with the flag, native validation names the field of a selector mismatch and a 16-character port name', async () => {
+    const deployment = [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web}', 'spec:', '  selector: {matchLabels: {app: web}}', '  template:',
+      '    metadata: {labels: {app: other}}', '    spec:', '      containers:', '        - name: web', '          image: web:1.0.0',
+      '          ports: [{name: a-very-long-name, containerPort: 8080}]', '',
+    ].join('\n');
+    expect((await run([], '', deployment)).code).toBe(0);
+    expect(await run(['-admission'], '', deployment)).toEqual({
+      code: 1,
+      stdout:
+        'vs.yaml - Deployment web is invalid: /spec/template/metadata/labels: spec.template.metadata.labels: Invalid value: {"app":"other"}: `selector` does not match template `labels`; ' +
+        '/spec/template/spec/containers/0/ports/0/name: spec.template.spec.containers[0].ports[0].name: Invalid value: "a-very-long-name": must be no more than 15 characters\n',
+    });
   });
 });
