@@ -5,3 +5,5 @@ export type { Finding, FindingSource } from './finding';
 export { parseQuantity, compareQuantity } from './quantity';
 export { checkResource } from './check-resource';
 export { checkNative, selectorMatches } from './native';
+export { checkReferences } from './references';
+export type { ProvidedObject, RenderFinding } from './references';
