@@ -7,3 +7,7 @@ export { checkResource } from './check-resource';
 export { checkNative, selectorMatches } from './native';
 export { checkReferences } from './references';
 export type { ProvidedObject, RenderFinding } from './references';
+export { bindingsFor, checkPolicies, ENVIRONMENT_LABEL, policySet, resourceOf } from './policies';
+export type { PolicyFinding, PolicySet } from './policies';
+export { checkRender, loadPolicyFolder, PolicyFolderError, renderObjects } from './render';
+export type { PolicyFolder, RenderCheckResult } from './render';
