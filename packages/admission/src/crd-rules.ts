@@ -185,14 +185,31 @@ const usesOldSelf = (rule: string) => /\boldSelf\b/.test(rule);
 export function checkCelRules(object: unknown, schema: SchemaNode): Finding[] {
   const findings: Finding[] = [];
   const budget = { left: RUNTIME_COST_BUDGET, exhausted: false };
-  walk(withDefaults(object, schema), schema, [], findings, budget);
+  if (hasRules(schema)) walk(object, schema, [], findings, budget);
   return findings;
+}
+
+const ruleBearing = new WeakMap<SchemaNode, boolean>();
+/** Whether a rule sits at or below this node; the walk skips every subtree without one. */
+function hasRules(s: SchemaNode): boolean {
+  let r = ruleBearing.get(s);
+  if (r === undefined) {
+    ruleBearing.set(s, false); // cycles cannot occur in CRD schemas, but a self-reference must not recurse forever
+    r =
+      (s['x-kubernetes-validations']?.length ?? 0) > 0 ||
+      Object.values(s.properties ?? {}).some(hasRules) ||
+      (typeof s.additionalProperties === 'object' && hasRules(s.additionalProperties)) ||
+      (s.items !== undefined && hasRules(s.items));
+    ruleBearing.set(s, r);
+  }
+  return r;
 }
 
 function walk(v: unknown, s: SchemaNode, path: string[], out: Finding[], budget: { left: number; exhausted: boolean }): void {
   if (budget.exhausted) return;
   const rules = s['x-kubernetes-validations'];
   if (rules && rules.length > 0) {
+    v = withDefaults(v, s);
     const self = toCelValue(v, s);
     const n = size(v);
     for (const rule of rules) {
@@ -228,11 +245,17 @@ function walk(v: unknown, s: SchemaNode, path: string[], out: Finding[], budget:
     }
   }
   if (Array.isArray(v)) {
-    if (s.items) v.forEach((x, i) => walk(x, s.items!, [...path, String(i)], out, budget));
+    if (s.items && hasRules(s.items)) v.forEach((x, i) => walk(x, s.items!, [...path, String(i)], out, budget));
   } else if (v !== null && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      const child = s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
-      if (child) walk(x, child, [...path, k], out, budget);
+    const o = v as Record<string, unknown>;
+    for (const [k, child] of Object.entries(s.properties ?? {})) {
+      // An absent property with a default is there when the API server validates (structural defaulting).
+      const x = k in o ? o[k] : child.default !== undefined ? structuredClone(child.default) : undefined;
+      if (x !== undefined && hasRules(child)) walk(x, child, [...path, k], out, budget);
+    }
+    const extra = s.additionalProperties;
+    if (typeof extra === 'object' && hasRules(extra)) {
+      for (const [k, x] of Object.entries(o)) if (!s.properties?.[k]) walk(x, extra, [...path, k], out, budget);
     }
   }
 }

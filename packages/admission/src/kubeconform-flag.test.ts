@@ -38,7 +38,7 @@ describe('kubeconform -admission', () => {
     expect(await run(['-summary'], '500us')).toEqual({ code: 0, stdout: 'Summary: 1 resource found in 1 file - Valid: 1, Invalid: 0, Errors: 0, Skipped: 0\n' });
   });
   it('with the flag, it is invalid with the rule message and path', async () => {
-    expect(await run(['-admission'], '500us')).toEqual({ code: 1, stdout: 'vs.yaml - VirtualService web is invalid: /spec/http/0/timeout: Invalid value: must be a valid duration greater than 1ms\n' });
+    expect(await run(['-admission'], '500us')).toEqual({ code: 1, stdout: 'vs.yaml - VirtualService web is invalid: [cel] /spec/http/0/timeout: Invalid value: must be a valid duration greater than 1ms\n' });
   });
   it('carries the source in json output', async () => {
     const r = await run(['-admission', '-output', 'json'], '500us');
@@ -59,8 +59,12 @@ describe('kubeconform -admission', () => {
     expect(await run(['-admission'], '', deployment)).toEqual({
       code: 1,
       stdout:
-        'vs.yaml - Deployment web is invalid: /spec/template/metadata/labels: spec.template.metadata.labels: Invalid value: {"app":"other"}: `selector` does not match template `labels`; ' +
-        '/spec/template/spec/containers/0/ports/0/name: spec.template.spec.containers[0].ports[0].name: Invalid value: "a-very-long-name": must be no more than 15 characters\n',
+        'vs.yaml - Deployment web is invalid: [native] /spec/template/metadata/labels: spec.template.metadata.labels: Invalid value: {"app":"other"}: `selector` does not match template `labels`; ' +
+        '[native] /spec/template/spec/containers/0/ports/0/name: spec.template.spec.containers[0].ports[0].name: Invalid value: "a-very-long-name": must be no more than 15 characters\n',
     });
+  });
+  it('junit failures carry the source in their message', async () => {
+    const r = await run(['-admission', '-output', 'junit'], '500us');
+    expect(r.stdout).toContain('<failure message="[cel] /spec/http/0/timeout: Invalid value: must be a valid duration greater than 1ms" type=""></failure>');
   });
 });

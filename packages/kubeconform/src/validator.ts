@@ -184,9 +184,11 @@ export class Validator {
     const schemaValid = entry.validate(value);
     const extra = this.options.admission ? this.admission().checkResource(value, entry.schema).filter((f) => !f.warn) : [];
     if (schemaValid && extra.length === 0) return { ...id, status: 'valid' };
-    if (schemaValid) return { ...id, status: 'invalid', msg: extra.map((f) => `${f.path}: ${f.msg}`).join('; '), validationErrors: extra };
+    // With the extension on, the message lists the admission findings with their source, so text, tap and junit carry it.
+    const extraMsg = extra.map((f) => `[${f.source}] ${f.path}: ${f.msg}`).join('; ');
+    if (schemaValid) return { ...id, status: 'invalid', msg: extraMsg, validationErrors: extra };
     const failure = describeFailure(entry.validate.errors ?? [], value, entry.url);
-    const r: ValidationResult = { ...id, status: 'invalid', msg: failure.msg };
+    const r: ValidationResult = { ...id, status: 'invalid', msg: extra.length > 0 ? `${failure.msg}; ${extraMsg}` : failure.msg };
     if (failure.validationErrors.length > 0 || extra.length > 0) r.validationErrors = [...failure.validationErrors, ...extra];
     return r;
   }
