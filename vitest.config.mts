@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@score-nx\/kubeconform$/, replacement: src('kubeconform') },
       { find: /^@score-nx\/nx-plugin$/, replacement: src('nx-plugin') },
       { find: /^@score-nx\/cli$/, replacement: src('cli') },
+      { find: /^@score-nx\/admission$/, replacement: src('admission') },
     ],
   },
   test: {

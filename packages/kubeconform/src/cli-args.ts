@@ -20,6 +20,8 @@ export interface CliConfig {
   debug: boolean;
   help: boolean;
   version: boolean;
+  /** score-nx extension (not a kubeconform flag): also run @score-nx/admission's checks. */
+  admission: boolean;
   files: string[];
 }
 
@@ -56,11 +58,15 @@ export const USAGE = `Usage: kubeconform [OPTION]... [FILE OR FOLDER]...
   -v\tshow version information
   -verbose
     \tprint results for all resources (ignored for tap and junit output)
+
+score-nx extensions (not kubeconform flags; off unless given):
+  -admission
+    \talso run what the API server would reject: CRD CEL rules, native validation (@score-nx/admission)
 `;
 
 export class UsageError extends Error {}
 
-const BOOLS = new Set(['strict', 'ignore-missing-schemas', 'summary', 'verbose', 'exit-on-error', 'insecure-skip-tls-verify', 'debug', 'h', 'v']);
+const BOOLS = new Set(['strict', 'ignore-missing-schemas', 'summary', 'verbose', 'exit-on-error', 'insecure-skip-tls-verify', 'debug', 'h', 'v', 'admission']);
 const VALUES = new Set(['schema-location', 'kubernetes-version', 'skip', 'reject', 'output', 'n', 'cache', 'ignore-filename-pattern']);
 
 function goBool(s: string): boolean | undefined {
@@ -95,6 +101,7 @@ export function parseArgs(argv: string[]): CliConfig {
     debug: false,
     help: false,
     version: false,
+    admission: false,
     files: [],
   };
   let outputRaw = 'text';
@@ -139,6 +146,7 @@ export function parseArgs(argv: string[]): CliConfig {
         case 'debug': c.debug = b; break;
         case 'h': c.help = b; break;
         case 'v': c.version = b; break;
+        case 'admission': c.admission = b; break;
       }
       continue;
     }

@@ -91,6 +91,7 @@ async function run(cfg: CliConfig, io: CliIo, cwd: string): Promise<number> {
     reject: cfg.reject,
     cacheDir: cfg.cache === '' ? undefined : path.resolve(cwd, cfg.cache),
     cwd,
+    ...(cfg.admission ? { admission: true } : {}),
   });
   const useStdin = cfg.files.length === 0 || (cfg.files.length === 1 && cfg.files[0] === '-');
   const out = createOutput(cfg.output, io.stdout, { summary: cfg.summary, isStdin: useStdin, verbose: cfg.verbose, clock: io.clock, colour: io.colour ?? true });

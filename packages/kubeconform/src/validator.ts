@@ -40,13 +40,24 @@ export interface ValidatorOptions {
   compileCacheDir?: string | false;
   /** Base for relative schema locations; default process.cwd(). */
   cwd?: string;
+  /**
+   * score-nx extension, off by default (kubeconform has no such option): after the schema, run the checks of
+   * @score-nx/admission (CRD CEL rules, native validation). Their errors carry a `source`.
+   */
+  admission?: boolean;
+}
+
+/** The part of @score-nx/admission this package calls; required lazily, only when `admission` is on. */
+interface AdmissionModule {
+  checkResource(resource: unknown, schema: unknown): (ValidationError & { source: string; warn?: boolean })[];
 }
 
 /**
  * `validate` stops at the first failure (ajv without allErrors: smaller code, faster); `full` is
- * compiled only when a document fails, to list every error as v6 does.
+ * compiled only when a document fails, to list every error as v6 does. `schema` is kept only for the
+ * admission extension (its CEL rules live in the schema).
  */
-type SchemaEntry = { validate: ValidateFn; full: () => ValidateFn; url: string } | { missing: true } | { error: string };
+type SchemaEntry = { validate: ValidateFn; full: () => ValidateFn; url: string; schema?: unknown } | { missing: true } | { error: string };
 
 const UNMARSHAL = 'error unmarshalling resource: ';
 
@@ -58,6 +69,7 @@ function goTypeName(v: unknown): string {
 }
 
 export class Validator {
+  private admissionModule: AdmissionModule | undefined;
   private readonly locations: SchemaLocation[];
   private readonly compiler: SchemaCompiler;
   private readonly registry: RegistryOptions;
@@ -129,10 +141,17 @@ export class Validator {
       let full: ValidateFn | undefined;
       const text = loaded.text;
       // Same schema and draft as the fast validator, which compiled: this one compiles too. Only the
-      // text is kept (a parsed Deployment schema would hold megabytes per thread).
-      return { validate: fn, full: () => (full ??= this.compiler.compile(text, undefined, true)!), url: loaded.url };
+      // text is kept (a parsed Deployment schema would hold megabytes per thread), unless admission needs the schema.
+      const schema = this.options.admission ? (loaded.parsed ?? loaded.text) : undefined;
+      return { validate: fn, full: () => (full ??= this.compiler.compile(text, undefined, true)!), url: loaded.url, ...(schema !== undefined ? { schema } : {}) };
     }
     return { missing: true };
+  }
+
+  private admission(): AdmissionModule {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.admissionModule ??= require('@score-nx/admission') as AdmissionModule;
+    return this.admissionModule;
   }
 
   /** Validates one decoded List item: kubeconform reads its identity from the map (SignatureFromMap). */
@@ -176,12 +195,17 @@ export class Validator {
       if (this.ignoreMissing) return { ...id, status: 'skipped' };
       return { ...id, status: 'error', msg: `could not find schema for ${kind}` };
     }
-    if (entry.validate(value)) return { ...id, status: 'valid' };
+    const schemaValid = entry.validate(value);
+    const extra = this.options.admission ? this.admission().checkResource(value, entry.schema).filter((f) => !f.warn) : [];
+    if (schemaValid && extra.length === 0) return { ...id, status: 'valid' };
+    // With the extension on, the message lists the admission findings with their source, so text, tap and junit carry it.
+    const extraMsg = extra.map((f) => `[${f.source}] ${f.path}: ${f.msg}`).join('; ');
+    if (schemaValid) return { ...id, status: 'invalid', msg: extraMsg, validationErrors: extra };
     const full = entry.full();
     full(value);
     const failure = describeFailure(full.errors ?? [], value, entry.url);
-    const r: ValidationResult = { ...id, status: 'invalid', msg: failure.msg };
-    if (failure.validationErrors.length > 0) r.validationErrors = failure.validationErrors;
+    const r: ValidationResult = { ...id, status: 'invalid', msg: extra.length > 0 ? `${failure.msg}; ${extraMsg}` : failure.msg };
+    if (failure.validationErrors.length > 0 || extra.length > 0) r.validationErrors = [...failure.validationErrors, ...extra];
     return r;
   }
 

@@ -61,7 +61,7 @@ export function generatorFingerprint(): string {
 }
 
 export function validatorFingerprint(): string {
-  return `${packageFingerprint('@score-nx/kubeconform')}.${ownFingerprint()}`;
+  return `${packageFingerprint('@score-nx/kubeconform')}.${packageFingerprint('@score-nx/admission')}.${ownFingerprint()}`;
 }
 
 let own: string | undefined;

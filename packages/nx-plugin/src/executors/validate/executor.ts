@@ -5,6 +5,7 @@ import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
 import { ALL_ENVIRONMENTS, MANIFESTS_FILE, outputDir } from '../../paths';
 import { checkConfiguration, describeError, streamBatch } from '../shared';
 import type { BatchExecutorTaskResult, TaskOutcome, TaskRef } from '../shared';
+import { checkRenderFile } from './admission';
 import { createValidator } from './kubeconform';
 import type { KubeconformValidator } from './kubeconform';
 import type { ValidateExecutorOptions } from './schema';
@@ -39,6 +40,7 @@ export async function runValidate(options: ValidateExecutorOptions, task: TaskRe
         strict: options.strict ?? true,
         ignoreMissingSchemas: options.ignoreMissingSchemas ?? false,
         cwd: context.root,
+        admission: options.admission ?? true,
       };
       const key = JSON.stringify(validatorOptions);
       let validator = pool.get(key);
@@ -46,15 +48,34 @@ export async function runValidate(options: ValidateExecutorOptions, task: TaskRe
         validator = createValidator(validatorOptions);
         pool.set(key, validator);
       }
-      const results = await validator.validateFile(file, readFileSync(abs));
+      const content = readFileSync(abs);
+      const results = await validator.validateFile(file, content);
       const counts: Record<string, number> = {};
       for (const r of results) {
         counts[r.status] = (counts[r.status] ?? 0) + 1;
         if (r.status === 'invalid' || r.status === 'error') {
           success = false;
-          lines.push(`${file}: ${r.kind} ${r.name} is ${r.status}: ${r.msg}`);
-          for (const e of r.validationErrors ?? []) lines.push(`  ${e.path}: ${e.msg}`);
+          const errors = (r.validationErrors ?? []) as { path: string; msg: string; source?: string }[];
+          // The admission checks' message is the list of their findings: print each once, with its source.
+          const onlyAdmission = errors.length > 0 && errors.every((e) => e.source !== undefined);
+          lines.push(onlyAdmission ? `${file}: ${r.kind} ${r.name} is ${r.status}:` : `${file}: ${r.kind} ${r.name} is ${r.status}: ${r.msg}`);
+          for (const e of errors) lines.push(`  [${e.source ?? 'schema'}] ${e.path}: ${e.msg}`);
         }
+      }
+      if (validatorOptions.admission) {
+        // References and policies need the whole render; per-object checks (CEL, native) ran in the validator.
+        const findings = checkRenderFile(context.root, file, content, env);
+        for (const f of findings) {
+          const line = `${file}: ${f.kind} ${f.name}: [${f.source}] ${f.path || '/'}: ${f.msg}`;
+          if (f.warn) lines.push(`warning: ${line}`);
+          else {
+            success = false;
+            lines.push(line);
+          }
+        }
+        const denied = findings.filter((f) => !f.warn).length;
+        if (denied > 0) counts['admission findings'] = denied;
+        if (findings.length > denied) counts['admission warnings'] = findings.length - denied;
       }
       const summary = Object.entries(counts)
         .sort(([a], [b]) => (a < b ? -1 : 1))

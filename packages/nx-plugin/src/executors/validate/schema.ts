@@ -12,4 +12,6 @@ export interface ValidateExecutorOptions {
   ignoreMissingSchemas?: boolean;
   /** Set by the plugin when the service's own files cannot be read: the task fails with this message. */
   serviceError?: string;
+  /** Also run @score-nx/admission's checks (CRD CEL rules, native validation); default true. */
+  admission?: boolean;
 }

@@ -1,0 +1,13 @@
+export { checkCelRules, evaluate, fieldPathSegments, toCelValue, PER_CALL_COST_LIMIT, RUNTIME_COST_BUDGET } from './crd-rules';
+export type { CelRule, SchemaNode } from './crd-rules';
+export { KUBERNETES_CEL_FUNCS, kubernetesCelEnv } from './cel-library';
+export type { Finding, FindingSource } from './finding';
+export { parseQuantity, compareQuantity } from './quantity';
+export { checkResource } from './check-resource';
+export { checkNative, selectorMatches } from './native';
+export { checkReferences } from './references';
+export type { ProvidedObject, RenderFinding } from './references';
+export { bindingsFor, checkPolicies, ENVIRONMENT_LABEL, policySet, resourceOf } from './policies';
+export type { PolicyFinding, PolicySet } from './policies';
+export { checkRender, loadPolicyFolder, AdmissionInputError, renderObjects } from './render';
+export type { PolicyFolder, RenderCheckResult } from './render';
