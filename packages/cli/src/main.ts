@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isUserError } from '@score-nx/engine';
 import { runImportCrd, runKubeconformCli } from '@score-nx/kubeconform';
 import { validateArgs } from './commands/validate';
+import { registerCatalog } from './commands/catalog';
 import { registerDiff } from './commands/diff';
 import { registerGenerate } from './commands/generate';
 import { registerPromote } from './commands/promote';
@@ -46,6 +47,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   registerSchemas(program, io);
   registerPromote(program, io);
   registerDiff(program, io);
+  registerCatalog(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -30,3 +30,5 @@ export { provisioningOrder } from './provisioners/graph';
 export { COMMAND_INPUT_API_VERSION } from './provisioners/runtime';
 export { emittedKinds, ENGINE_EMITTED_KINDS } from './provisioners/emitted-kinds';
 export type { EmittedKind } from './provisioners/emitted-kinds';
+export { catalogEntities, catalogYaml, CATALOG_ANNOTATIONS } from './catalog/backstage';
+export type { CatalogEntity } from './catalog/backstage';
