@@ -3,6 +3,7 @@ import { isUserError } from '@score-nx/engine';
 import { runImportCrd, runKubeconformCli } from '@score-nx/kubeconform';
 import { validateArgs } from './commands/validate';
 import { registerCatalog } from './commands/catalog';
+import { registerInit } from './commands/init';
 import { registerDiff } from './commands/diff';
 import { registerGenerate } from './commands/generate';
 import { registerPromote } from './commands/promote';
@@ -48,6 +49,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   registerPromote(program, io);
   registerDiff(program, io);
   registerCatalog(program, io);
+  registerInit(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -32,3 +32,6 @@ export { emittedKinds, ENGINE_EMITTED_KINDS } from './provisioners/emitted-kinds
 export type { EmittedKind } from './provisioners/emitted-kinds';
 export { catalogEntities, catalogYaml, CATALOG_ANNOTATIONS } from './catalog/backstage';
 export type { CatalogEntity } from './catalog/backstage';
+export { scaffoldService, scaffoldResourceTypes, renderEveryEnvironment, loadWorkspaceLibrary, EDITOR_SCHEMA_FILE } from './scaffold/service';
+export type { ScaffoldServiceOptions, ScaffoldedService } from './scaffold/service';
+export { closestMatch, didYouMean } from './util/did-you-mean';

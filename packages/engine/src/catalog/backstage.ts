@@ -7,10 +7,11 @@ import type { LoadedScore } from '../score/load-score';
 import { readSourceInside } from '../util/files';
 import { shortHash } from '../util/hash';
 import { loadEnvironments, loadServiceConfig } from '../provisioners/environments';
-import { loadLibrary, matchProvisioner, workspaceLibrary } from '../provisioners/library';
+import { matchProvisioner } from '../provisioners/library';
 import type { Library } from '../provisioners/library';
 import { resourceUid } from '../provisioners/runtime';
 import { extendedValidator } from '../provisioners/schema';
+import { loadWorkspaceLibrary } from '../scaffold/service';
 
 /** A Backstage catalog entity (backstage.io/v1alpha1), as written to catalog-info.yaml. */
 export interface CatalogEntity {
@@ -43,13 +44,7 @@ const ENTITY_NAME = /^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$/;
  * Sorted by kind and name, so the same workspace always gives the same file.
  */
 export function catalogEntities(workspaceRoot: string, serviceDirs: readonly string[]): CatalogEntity[] {
-  const source = workspaceLibrary(workspaceRoot);
-  let library: Library;
-  try {
-    library = loadLibrary(source);
-  } finally {
-    source.dispose();
-  }
+  const library = loadWorkspaceLibrary(workspaceRoot);
   const environments = [...loadEnvironments(workspaceRoot).keys()];
   const byRef = new Map<string, { entity: CatalogEntity; from: string }>();
   const add = (entity: CatalogEntity, from: string, shared = false) => {
