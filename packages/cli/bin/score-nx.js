@@ -14,7 +14,7 @@ const stdout = { write: (chunk) => (stdoutClosed ? true : process.stdout.write(c
 // https://no-color.org: any non-empty NO_COLOR turns colour off; so does output that is not a terminal.
 const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 require('../dist/main.js')
-  .run(process.argv.slice(2), { stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env, colour })
+  .run(process.argv.slice(2), { stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env, colour, ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}) })
   .then((code) => {
     process.exitCode = code;
   });
