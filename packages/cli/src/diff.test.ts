@@ -111,7 +111,7 @@ describe('score-nx diff', () => {
     const w = setup();
     edit(w, 'services/api/score.yaml', 'type: configmap', 'type: confgmap');
     const r = await w.cli(['diff', '--env', 'dev']);
-    expect(r.stdout).toBe("api (dev): render failed at head: services/api/score.yaml:14:5: resources.config.type: must be one of 'configmap'\n");
+    expect(r.stdout).toBe("api (dev): render failed at head: services/api/score.yaml:14:5: resources.config.type: must be one of 'configmap', got 'confgmap' (did you mean 'configmap'?)\n");
   });
 
   it('refuses unknown environments, formats and revisions', async () => {

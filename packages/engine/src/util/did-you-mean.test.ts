@@ -6,6 +6,7 @@ describe('did you mean', () => {
   it('suggests the close candidate', () => {
     expect(closestMatch('postgress', types)).toBe('postgres');
     expect(closestMatch('Redis', types)).toBe('redis');
+    expect(closestMatch('mian', ['main', 'sidecar'])).toBe('main'); // a transposition is two edits
     expect(didYouMean('s3bucket', types)).toBe(" (did you mean 's3-bucket'?)");
   });
   it('suggests nothing when nothing is close, or the value is a candidate', () => {

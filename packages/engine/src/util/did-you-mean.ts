@@ -2,10 +2,10 @@ import { distance } from 'fastest-levenshtein';
 
 /**
  * The candidate closest to a mistyped value, when it is close enough to be what was meant: at most a third of the
- * value's length in edits (at least one), as git and Nx suggest. Ties go to the first candidate in code-unit order.
+ * value's length in edits, rounded up, as git and Nx suggest. Ties go to the first candidate in code-unit order.
  */
 export function closestMatch(value: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(1, Math.floor(value.length / 3));
+  const limit = Math.max(1, Math.ceil(value.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of [...candidates].sort()) {
