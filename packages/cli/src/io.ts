@@ -15,6 +15,13 @@ export interface CliIo {
   columns?: number;
 }
 
+/** Ends a command with this exit code once its output is written (`diff --exit-code`); nothing more is printed. */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit code ${code}`);
+  }
+}
+
 /** Logs go to stderr, always: stdout carries only command output (manifests, tables, JSON). */
 export function logger(io: CliIo, quiet = false) {
   return {

@@ -10,6 +10,7 @@ import { registerPromote } from './commands/promote';
 import { registerProvisioners } from './commands/provisioners';
 import { registerSchema } from './commands/schema';
 import { registerSchemas } from './commands/schemas';
+import { ExitCode } from './io';
 import { CLI_VERSION } from './version';
 import type { CliIo } from './io';
 
@@ -54,6 +55,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
+    if (err instanceof ExitCode) return err.code;
     if (err instanceof CommanderError) {
       // Help and version exit 0; usage errors were already printed by commander.
       return err.exitCode === 0 ? 0 : 1;
