@@ -19,7 +19,7 @@ const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const dist = join(__dirname, '../dist/main.js');
 require(existsSync(dist) ? dist : join(__dirname, '../bundle/main.js'))
-  .run(process.argv.slice(2), { stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env, colour })
+  .run(process.argv.slice(2), { stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env, colour, ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}) })
   .then((code) => {
     process.exitCode = code;
   });

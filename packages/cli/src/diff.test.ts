@@ -111,7 +111,19 @@ describe('score-nx diff', () => {
     const w = setup();
     edit(w, 'services/api/score.yaml', 'type: configmap', 'type: confgmap');
     const r = await w.cli(['diff', '--env', 'dev']);
-    expect(r.stdout).toBe("api (dev): render failed at head: services/api/score.yaml:14:5: resources.config.type: must be one of 'configmap'\n");
+    expect(r.stdout).toBe("api (dev): render failed at head: services/api/score.yaml:14:5: resources.config.type: must be one of 'configmap', got 'confgmap' (did you mean 'configmap'?)\n");
+    expect(r.code).toBe(1);
+    expect((await w.cli(['diff', '--env', 'dev', '--exit-code', '--format', 'json'])).code).toBe(2);
+  });
+
+  it('--exit-code: 1 when a render changed, 0 when none did', async () => {
+    const w = setup();
+    expect(await w.cli(['diff', '--env', 'dev', '--exit-code'])).toEqual({ code: 0, stdout: 'No rendered changes between HEAD and working tree.\n', stderr: '' });
+    expect((await w.cli(['diff', '--env', 'dev'])).code).toBe(0);
+    edit(w, 'provisioners/configmap/manifests.yaml.njk', 'argocd.argoproj.io/sync-wave: "-5"', 'argocd.argoproj.io/sync-wave: "-6"');
+    const changed = await w.cli(['diff', '--env', 'dev', '--exit-code']);
+    expect([changed.code, changed.stdout.split('\n')[0]]).toEqual([1, 'api (dev): 0 added, 0 removed, 1 changed']);
+    expect((await w.cli(['diff', '--env', 'dev'])).code).toBe(0);
   });
 
   it('refuses unknown environments, formats and revisions', async () => {

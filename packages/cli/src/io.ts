@@ -11,6 +11,15 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Colour allowed: stdout is a TTY and NO_COLOR is unset (the bin decides; tests and pipes get none). */
   colour?: boolean;
+  /** The terminal's width, when stdout is one (tables wrap to it). */
+  columns?: number;
+}
+
+/** Ends a command with this exit code once its output is written (`diff --exit-code`); nothing more is printed. */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit code ${code}`);
+  }
 }
 
 /** Logs go to stderr, always: stdout carries only command output (manifests, tables, JSON). */

@@ -3,6 +3,8 @@ import { isUserError } from '@score-nx/engine';
 import { runImportCrd, runKubeconformCli } from '@score-nx/kubeconform';
 import { registerArgoCd } from './commands/argocd';
 import { validateArgs } from './commands/validate';
+import { registerCatalog } from './commands/catalog';
+import { registerInit } from './commands/init';
 import { registerDiff } from './commands/diff';
 import { registerGenerate } from './commands/generate';
 import { registerOwnership } from './commands/ownership';
@@ -10,6 +12,7 @@ import { registerPromote } from './commands/promote';
 import { registerProvisioners } from './commands/provisioners';
 import { registerSchema } from './commands/schema';
 import { registerSchemas } from './commands/schemas';
+import { ExitCode } from './io';
 import { CLI_VERSION } from './version';
 import type { CliIo } from './io';
 
@@ -50,10 +53,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   registerDiff(program, io);
   registerArgoCd(program, io);
   registerOwnership(program, io);
+  registerCatalog(program, io);
+  registerInit(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
+    if (err instanceof ExitCode) return err.code;
     if (err instanceof CommanderError) {
       // Help and version exit 0; usage errors were already printed by commander.
       return err.exitCode === 0 ? 0 : 1;

@@ -152,7 +152,7 @@ describe('params validation', () => {
   });
 
   it('rejects an unknown param', () => {
-    expect(errorOf(() => typed('{size: 1, sise: 2}').generate('api', 'dev'))).toBe("services/api/score.yaml:11:23: resources.tp.params.sise: unknown field 'sise'");
+    expect(errorOf(() => typed('{size: 1, sise: 2}').generate('api', 'dev'))).toBe("services/api/score.yaml:11:23: resources.tp.params.sise: unknown field 'sise' (did you mean 'size'?)");
   });
 
   it('validates after substitution', () => {

@@ -11,6 +11,7 @@ import { applyImages, instanceSuffix } from './render-workload';
 import { loadScoreFile } from './score/load-score';
 import type { LoadedScore } from './score/load-score';
 import { readSourceInside } from './util/files';
+import { didYouMean } from './util/did-you-mean';
 import { loadEnvironments, libraryVersionFor, loadServiceConfig, namespaceRefusal, platformOwnedKeySetBy, resolveEnvironment, SERVICE_CONFIG_FILE } from './provisioners/environments';
 import type { ResolvedEnvironment, ServiceConfig } from './provisioners/environments';
 import { provisioningOrder } from './provisioners/graph';
@@ -120,7 +121,7 @@ function requireEnvironmentEntry(config: ServiceConfig, env: string) {
   const entry = config.environments[env];
   if (!entry) {
     const listed = Object.keys(config.environments);
-    throw config.source.error(['environments'], `the service does not deploy to environment '${env}' (it deploys to: ${listed.join(', ') || 'none'})`);
+    throw config.source.error(['environments'], `the service does not deploy to environment '${env}'${didYouMean(env, listed)} (it deploys to: ${listed.join(', ') || 'none'})`);
   }
   return entry;
 }
@@ -257,7 +258,7 @@ function render(
 function applyImagesFromConfig(score: LoadedScore, images: Record<string, string>, config: ServiceConfig | undefined, env: string) {
   for (const container of Object.keys(images)) {
     if (!(container in score.workload.containers)) {
-      throw config!.source.error(['environments', env, 'images', container], `no container '${container}' in ${score.file} (containers: ${Object.keys(score.workload.containers).sort().join(', ')})`);
+      throw config!.source.error(['environments', env, 'images', container], `no container '${container}'${didYouMean(container, Object.keys(score.workload.containers))} in ${score.file} (containers: ${Object.keys(score.workload.containers).sort().join(', ')})`);
     }
   }
   try {

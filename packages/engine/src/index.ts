@@ -36,3 +36,8 @@ export { findServiceFolders, workspaceSharing, sharingFingerprint, serviceNamesp
 export type { Sharing, ServiceFolder } from './sharing';
 export { checkOwnership } from './ownership-check';
 export type { RenderedOutput } from './ownership-check';
+export { catalogEntities, catalogYaml, CATALOG_ANNOTATIONS } from './catalog/backstage';
+export type { CatalogEntity } from './catalog/backstage';
+export { scaffoldService, scaffoldResourceTypes, renderEveryEnvironment, loadWorkspaceLibrary, EDITOR_SCHEMA_FILE } from './scaffold/service';
+export type { ScaffoldServiceOptions, ScaffoldedService } from './scaffold/service';
+export { closestMatch, didYouMean } from './util/did-you-mean';

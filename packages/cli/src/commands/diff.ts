@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { loadEnvironments, UserError } from '@score-nx/engine';
-import { compareSides, formatMarkdown, formatText, withRevision } from '../diff';
+import { compareSides, formatMarkdown, formatText, hasChanges, withRevision } from '../diff';
 import type { DiffReport } from '../diff';
 import type { CliIo } from '../io';
+import { ExitCode } from '../io';
 import { findWorkspaceRoot } from '../workspace';
 import { parsePr, writeOutput } from './generate';
 
@@ -15,6 +16,7 @@ interface DiffFlags {
   provisioners?: string;
   pr?: string;
   output: string;
+  exitCode?: boolean;
 }
 
 export function registerDiff(program: Command, io: CliIo): void {
@@ -28,6 +30,7 @@ export function registerDiff(program: Command, io: CliIo): void {
     .option('--pr <number>', 'pull request number for preview environments')
     .option('-f, --format <format>', 'text, markdown (a pull request comment) or json', 'text')
     .option('-o, --output <file>', 'write the report to FILE; "-" for stdout', '-')
+    .option('--exit-code', 'exit 1 when something changed and 0 when nothing did (2 when a render failed), like git diff --exit-code')
     .action((flags: DiffFlags) => {
       if (!['text', 'markdown', 'json'].includes(flags.format)) throw new UserError(`invalid --format '${flags.format}': use text, markdown or json`);
       const root = findWorkspaceRoot(io.cwd, io.env);
@@ -52,6 +55,9 @@ export function registerDiff(program: Command, io: CliIo): void {
       }
       const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : flags.format === 'markdown' ? formatMarkdown(report) : formatText(report);
       writeOutput(io, flags.output, text);
+      // A failed render is never a silent success; with --exit-code it is the "trouble" code of diff(1).
+      if (report.services.some((d) => d.error !== undefined)) throw new ExitCode(flags.exitCode ? 2 : 1);
+      if (flags.exitCode && report.services.some(hasChanges)) throw new ExitCode(1);
     });
 }
 

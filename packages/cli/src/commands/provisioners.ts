@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import type { Command } from 'commander';
+import type Cliui from 'cliui';
 import { cutRelease, loadLibraryVersion, RELEASES_FILE, UserError } from '@score-nx/engine';
 import type { CliIo } from '../io';
 import { logger } from '../io';
@@ -32,12 +34,7 @@ export function registerProvisioners(program: Command, io: CliIo): void {
         io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      const table = [
-        ['TYPE', 'CLASS', 'KIND', 'PARAMS', 'OUTPUTS', 'DESCRIPTION'],
-        ...rows.map((r) => [r.type + (r.ownsWorkload ? ' *' : ''), r.class ?? '(any)', r.kind, r.params.join(',') || '-', r.outputs.join(',') || '-', r.description]),
-      ];
-      const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-      for (const row of table) io.stdout.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}\n`);
+      io.stdout.write(provisionerTable(rows, tableWidth(io.columns)));
       if (rows.some((r) => r.ownsWorkload)) io.stdout.write('* owns the workload\n');
     });
   group
@@ -49,4 +46,47 @@ export function registerProvisioners(program: Command, io: CliIo): void {
       const release = cutRelease(root, version);
       logger(io).info(`released provisioners ${version}: tree ${release.tree} (commit ${release.commit.slice(0, 12)}); commit ${RELEASES_FILE} to publish it`);
     });
+}
+
+// cliui's CommonJS build, always: its ES module build (what a bundler or vitest picks) breaks words mid-way instead
+// of wrapping at spaces.
+const cliui = createRequire(__filename)('cliui') as typeof Cliui;
+
+interface ProvisionerRow {
+  type: string;
+  class: string | null;
+  kind: string;
+  ownsWorkload: boolean;
+  params: string[];
+  outputs: string[];
+  description: string;
+}
+
+/** The table fits the terminal, kept between 80 and 120 columns (100 off a terminal), so that it reads the same in CI logs. */
+export function tableWidth(columns: number | undefined): number {
+  return Math.min(120, Math.max(80, columns ?? 100));
+}
+
+/**
+ * Type, class and kind in fixed columns; the description, params and outputs wrapped in the last one, so that no
+ * line is wider than `width` (`--format json` has every field unwrapped).
+ */
+export function provisionerTable(rows: readonly ProvisionerRow[], width: number): string {
+  const cells = rows.map((r) => [r.type + (r.ownsWorkload ? ' *' : ''), r.class ?? '(any)', r.kind]);
+  const headers = ['TYPE', 'CLASS', 'KIND'];
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 2);
+  const lead = widths.reduce((a, b) => a + b, 0);
+  const ui = cliui({ width, wrap: true });
+  const fixed = (texts: string[]) => texts.map((text, i) => ({ text, width: widths[i]!, padding: [0, 0, 0, 0] }));
+  ui.div(...fixed(headers), { text: 'DESCRIPTION', padding: [0, 0, 0, 0] });
+  rows.forEach((r, i) => {
+    ui.div(...fixed(cells[i]!), { text: r.description, padding: [0, 0, 0, 0] });
+    ui.div({ text: '', width: lead, padding: [0, 0, 0, 0] }, { text: `params: ${r.params.join(', ') || '-'}`, padding: [0, 0, 0, 2] });
+    ui.div({ text: '', width: lead, padding: [0, 0, 0, 0] }, { text: `outputs: ${r.outputs.join(', ') || '-'}`, padding: [0, 0, 0, 2] });
+  });
+  return `${ui
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')}\n`;
 }

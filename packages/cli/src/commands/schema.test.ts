@@ -51,7 +51,7 @@ describe('score-nx provisioners list', () => {
     ]);
     expect(rows.filter((p) => p.ownsWorkload).map((p) => p.type)).toEqual(['blue-green', 'canary']);
     const table = await cli(['provisioners', 'list']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^TYPE +CLASS +KIND +PARAMS +OUTPUTS +DESCRIPTION$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^TYPE +CLASS +KIND +DESCRIPTION$/); // params and outputs wrap under the description
     expect(table.stdout).toContain('* owns the workload\n');
     expect(await cli(['provisioners', 'list', '--format', 'xml'])).toEqual({ code: 1, stdout: '', stderr: "invalid --format 'xml': use table or json\n" });
   });

@@ -4,6 +4,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import semver from 'semver';
 import { UserError } from '../errors';
+import { didYouMean } from '../util/did-you-mean';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
 import { ajvMessage, pointerToPath } from './library';
@@ -133,7 +134,7 @@ export function loadEnvironments(workspaceRoot: string): Map<string, Environment
 export function resolveEnvironment(envs: Map<string, EnvironmentDefinition>, name: string, pr?: number): ResolvedEnvironment {
   const env = envs.get(name);
   if (!env) {
-    throw new UserError(`unknown environment '${name}' (environments: ${[...envs.keys()].join(', ') || 'none defined in environments/'})`);
+    throw new UserError(`unknown environment '${name}'${didYouMean(name, envs.keys())} (environments: ${[...envs.keys()].join(', ') || 'none defined in environments/'})`);
   }
   if (env.preview) {
     if (pr === undefined) throw new UserError(`environment '${name}' is a preview environment: give the pull request number with --pr`);

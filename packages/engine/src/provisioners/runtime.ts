@@ -7,6 +7,7 @@ import type { K8sObject } from '../convert/workload';
 import { DocumentError, UserError } from '../errors';
 import type { DocPath } from '../errors';
 import { substituteDeep, workloadResolver } from '../score/placeholders';
+import { didYouMean } from '../util/did-you-mean';
 import type { ScoreResource } from '../score/types';
 import { ajvMessage, matchProvisioner, pointerToPath } from './library';
 import type { Library, ProvisionerDefinition } from './library';
@@ -202,7 +203,7 @@ function validateParams(p: ProvisionerDefinition, params: Record<string, unknown
   const path = [...at, ...pointerToPath(e.instancePath)];
   if (e.keyword === 'additionalProperties') path.push(String(e.params['additionalProperty']));
   if (e.keyword === 'required') path.push(String(e.params['missingProperty']));
-  throw new DocumentError(path, e.keyword === 'required' ? `missing required param (provisioner '${p.folder}')` : e.keyword === 'additionalProperties' ? `unknown param (provisioner '${p.folder}' accepts: ${Object.keys((p.params['properties'] as object) ?? {}).join(', ') || 'none'})` : ajvMessage(e));
+  throw new DocumentError(path, e.keyword === 'required' ? `missing required param (provisioner '${p.folder}')` : e.keyword === 'additionalProperties' ? `unknown param${didYouMean(String(e.params['additionalProperty']), Object.keys((p.params['properties'] as object) ?? {}))} (provisioner '${p.folder}' accepts: ${Object.keys((p.params['properties'] as object) ?? {}).join(', ') || 'none'})` : ajvMessage(e));
 }
 
 function checkPromisedOutputs(p: ProvisionerDefinition, outputs: Record<string, unknown>, resourceName: string): void {

@@ -31,7 +31,7 @@ describe('extendedScoreSchema', () => {
   it('rejects a typo in a param', () => {
     expect(extendedValidator(library())(doc(['resources:', '  config:', '    type: config', '    params: {configDta: {A: "1"}}']))).toEqual([
       { path: ['resources', 'config', 'params'], message: "missing required field 'configData'" },
-      { path: ['resources', 'config', 'params', 'configDta'], message: "unknown field 'configDta'" },
+      { path: ['resources', 'config', 'params', 'configDta'], message: "unknown field 'configDta' (did you mean 'configData'?)" },
     ]);
   });
 

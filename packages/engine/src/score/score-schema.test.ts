@@ -222,7 +222,7 @@ describe('createScoreValidator messages', () => {
     {
       name: 'unknown key points at the key',
       doc: withContainer({ imagee: 'nginx' }),
-      errors: [{ path: ['containers', 'main', 'imagee'], message: "unknown field 'imagee'" }],
+      errors: [{ path: ['containers', 'main', 'imagee'], message: "unknown field 'imagee' (did you mean 'image'?)" }],
     },
     {
       name: 'missing required field points at the parent',
@@ -254,7 +254,7 @@ describe('createScoreValidator messages', () => {
     {
       name: 'enum lists the allowed values',
       doc: withPort({ port: 80, protocol: 'SCTP' }),
-      errors: [{ path: ['service', 'ports', 'web', 'protocol'], message: "must be one of 'TCP' or 'UDP'" }],
+      errors: [{ path: ['service', 'ports', 'web', 'protocol'], message: "must be one of 'TCP' or 'UDP', got 'SCTP' (did you mean 'TCP'?)" }],
     },
     {
       name: 'oneOf with two matching branches',

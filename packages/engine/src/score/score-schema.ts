@@ -21,6 +21,7 @@
  */
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import { didYouMean } from '../util/did-you-mean';
 
 // ---------------------------------------------------------------------------
 // Patterns (shared by the schema and by the error-message hints below)
@@ -496,10 +497,17 @@ function describe(error: ErrorObject): string {
     }
     case 'required':
       return `missing required field '${String(params.missingProperty)}'`;
-    case 'additionalProperties':
-      return `unknown field '${String(params.additionalProperty)}'`;
-    case 'enum':
-      return `must be one of ${listOf(params.allowedValues as unknown[], 'or')}`;
+    case 'additionalProperties': {
+      // `verbose` gives the parent schema: the fields that were meant, for a suggestion.
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return `unknown field '${String(params.additionalProperty)}'${didYouMean(String(params.additionalProperty), known)}`;
+    }
+    case 'enum': {
+      const allowed = params.allowedValues as unknown[];
+      // The value is echoed only next to a close match: a value far from every allowed one may be long or hostile.
+      const suggestion = typeof error.data === 'string' ? didYouMean(error.data, allowed.filter((v): v is string => typeof v === 'string')) : '';
+      return `must be one of ${listOf(allowed, 'or')}${suggestion ? `, got '${String(error.data)}'${suggestion}` : ''}`;
+    }
     case 'const':
       return `must be ${quote(params.allowedValue)}`;
     case 'pattern': {
