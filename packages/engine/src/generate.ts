@@ -91,7 +91,7 @@ export function generateService(req: GenerateRequest): GenerateResult {
   const version = req.libraryVersion ?? libraryVersionFor(env, config);
   const library = loadLibraryVersion(root, version, cache);
   const scoreDisplay = displayDir ? `${displayDir}/score.yaml` : 'score.yaml';
-  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library));
+  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library), serviceDir);
   try {
     return render(root, serviceDir, score, env, config, envConfig?.images ?? {}, library, version);
   } catch (err) {
@@ -239,7 +239,7 @@ function render(
 
 function applyImagesFromConfig(score: LoadedScore, images: Record<string, string>, config: ServiceConfig | undefined, env: string) {
   for (const container of Object.keys(images)) {
-    if (!(container in score.workload.containers)) {
+    if (!Object.hasOwn(score.workload.containers, container)) {
       throw config!.source.error(['environments', env, 'images', container], `no container '${container}' in ${score.file} (containers: ${Object.keys(score.workload.containers).sort().join(', ')})`);
     }
   }

@@ -14,6 +14,22 @@ export interface YamlSource {
   error(path: DocPath, detail: string): DocumentError;
 }
 
+/** Bounds nesting, so that deep documents fail with a message instead of overflowing the stack further on. */
+const MAX_DEPTH = 64;
+
+/** The path to the first value nested deeper than `max` levels, found without recursion. */
+function pathDeeperThan(root: unknown, max: number): DocPath | undefined {
+  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length > max) return path.slice(0, max + 1);
+    const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    for (const [k, v] of entries) stack.push({ value: v, path: [...path, k] });
+  }
+  return undefined;
+}
+
 /** Bounds alias expansion so that a "billion laughs" document fails instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 1000;
 
@@ -23,7 +39,14 @@ const MAX_ALIAS_COUNT = 1000;
  */
 export function parseYamlMapping(file: string, text: string, what = 'document'): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = (() => {
+    try {
+      return parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    } catch (err) {
+      if (err instanceof RangeError) throw new DocumentError([], `the ${what} is nested too deeply (at most ${MAX_DEPTH} levels)`, file, { line: 1, col: 1 });
+      throw err;
+    }
+  })();
   const pos = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
@@ -63,6 +86,8 @@ export function parseYamlMapping(file: string, text: string, what = 'document'):
     }
     return best;
   };
+  const tooDeep = pathDeeperThan(data, MAX_DEPTH);
+  if (tooDeep) throw new DocumentError(tooDeep, `nested more than ${MAX_DEPTH} levels deep: a ${what} never needs that`, file, locate(tooDeep));
   return {
     file,
     data: data as Record<string, unknown>,
@@ -84,6 +109,8 @@ function describeYamlError(code: string, message: string, rest: string, what: st
     case 'TAB_AS_INDENT':
       return 'tabs are not allowed as indentation';
     default:
+      // The parser reports its own stack overflow as a document error.
+      if (/Maximum call stack size exceeded/.test(head)) return `the ${what} is nested too deeply (at most ${MAX_DEPTH} levels)`;
       return `invalid YAML: ${head}`;
   }
 }
