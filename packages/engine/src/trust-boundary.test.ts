@@ -127,3 +127,19 @@ describe('no silent changes', () => {
     expect(renderError(nul)).toBe('score.yaml:6:22: a NUL character is not allowed in a YAML document');
   });
 });
+
+describe('numbers whose text would change', () => {
+  it.each([
+    ['12345678901234567890123', '1.2345678901234568e+22'],
+    ['3.10', '3.1'],
+    ['1e400', 'Infinity'],
+  ])('configData %s is an error asking for quotes, not silently %s', (written, becomes) => {
+    const dir = scoreDir(`${HEAD}containers:\n  web:\n    image: nginx\nresources:\n  config:\n    type: configmap\n    params:\n      configData: {V: ${written}}\n`);
+    expect(renderError(dir)).toBe(`score.yaml:10:23: the number ${written} would be written as ${becomes}: quote it ("${written}") to keep the text as written`);
+  });
+
+  it('numbers that keep their text are fine', () => {
+    const dir = scoreDir(`apiVersion: score.dev/v1b1\nmetadata: {name: web, weight: 3.5, count: 42, exact: "3.10"}\ncontainers:\n  web:\n    image: nginx\n`);
+    expect(renderScoreFile(join(dir, 'score.yaml'), 'score.yaml').score.workload.metadata).toEqual({ name: 'web', weight: 3.5, count: 42, exact: '3.10' });
+  });
+});

@@ -193,7 +193,7 @@ export function loadServiceConfig(serviceDir: string, displayDir: string): Servi
   // lstat: a dangling symlink is a broken config, not a missing one.
   if (!lstatSync(abs, { throwIfNoEntry: false })) return undefined;
   const file = displayDir ? `${displayDir}/${SERVICE_CONFIG_FILE}` : SERVICE_CONFIG_FILE;
-  const doc = parseYamlMapping(file, readDocumentText(abs, file, 'service config', serviceDir), 'service config');
+  const doc = parseYamlMapping(file, readDocumentText(abs, file, 'service config', serviceDir), 'service config', { exactNumbers: true });
   check(doc, validateServiceConfig);
   return { file, source: doc, environments: (doc.data['environments'] ?? {}) as ServiceConfig['environments'] };
 }

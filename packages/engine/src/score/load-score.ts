@@ -32,7 +32,7 @@ export function loadScoreFile(absolutePath: string, displayName: string, validat
 }
 
 export function parseScore(text: string, absolutePath: string, displayName: string, validate?: WorkloadValidator): LoadedScore {
-  const source = parseYamlMapping(displayName, text, 'Score file');
+  const source = parseYamlMapping(displayName, text, 'Score file', { exactNumbers: true });
   const data = structuredClone(source.data);
   let upgrades: string[];
   try {

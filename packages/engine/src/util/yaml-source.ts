@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Node } from 'yaml';
 import { DocumentError } from '../errors';
 import type { DocPath, SourcePosition } from '../errors';
@@ -37,7 +37,7 @@ const MAX_ALIAS_COUNT = 1000;
  * Parses one YAML document that must be a mapping. Duplicate keys, tabs used as indentation, several documents,
  * syntax errors and non-mapping roots are errors with line and column.
  */
-export function parseYamlMapping(file: string, text: string, what = 'document'): YamlSource {
+export function parseYamlMapping(file: string, text: string, what = 'document', options: { exactNumbers?: boolean } = {}): YamlSource {
   const lineCounter = new LineCounter();
   const doc = (() => {
     try {
@@ -60,6 +60,23 @@ export function parseYamlMapping(file: string, text: string, what = 'document'):
     const at = doc.contents ? pos(doc.contents.range[0]) : { line: 1, col: 1 };
     const found = doc.contents === null ? 'an empty document' : isSeq(doc.contents) ? 'a sequence' : 'a scalar';
     throw new DocumentError([], `a ${what} must be a YAML mapping, found ${found}`, file, at);
+  }
+  if (options.exactNumbers) {
+    // A number travels on as a JavaScript number and is written back in its shortest form: refuse one whose text
+    // that would change (3.10, 1e400, 0x1F, 12345678901234567890123) rather than change it silently.
+    let changed: { source: string; value: number; offset: number } | undefined;
+    visit(doc, {
+      Scalar(_key, node) {
+        if (typeof node.value === 'number' && node.source !== undefined && String(node.value) !== node.source && node.range) {
+          changed = { source: node.source, value: node.value, offset: node.range[0] };
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (changed) {
+      throw new DocumentError([], `the number ${changed.source} would be written as ${String(changed.value)}: quote it ("${changed.source}") to keep the text as written`, file, pos(changed.offset));
+    }
   }
   let data: unknown;
   try {
