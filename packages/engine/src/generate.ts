@@ -89,7 +89,7 @@ export function generateService(req: GenerateRequest): GenerateResult {
   const config = loadServiceConfig(serviceDir, displayDir);
   const envConfig = config ? requireEnvironmentEntry(config, env.name) : undefined;
   const version = req.libraryVersion ?? libraryVersionFor(env, config);
-  const library = loadLibraryVersion(root, version, cache);
+  const library = placeLibraryError(() => loadLibraryVersion(root, version, cache), req.libraryVersion === undefined ? env : undefined, config);
   const scoreDisplay = displayDir ? `${displayDir}/score.yaml` : 'score.yaml';
   const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library), serviceDir);
   try {
@@ -97,6 +97,17 @@ export function generateService(req: GenerateRequest): GenerateResult {
   } catch (err) {
     if (err instanceof DocumentError) throw err.inFile(score.file, score.source.locate);
     throw err;
+  }
+}
+
+/** A library version that cannot be loaded is reported where it was chosen: the service config's key, or the environment file. */
+function placeLibraryError<T>(load: () => T, env: ResolvedEnvironment | undefined, config: ServiceConfig | undefined): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof UserError) || err instanceof DocumentError || env === undefined) throw err;
+    if (config?.environments[env.name]?.provisioners !== undefined) throw config.source.error(['environments', env.name, 'provisioners'], err.message);
+    throw new UserError(`${env.file}: ${err.message}`);
   }
 }
 
