@@ -162,3 +162,13 @@ describe('score-nx generate: the edges of the trust boundary (issue 11)', () => 
     expect(same.env).toBe('dev');
   });
 });
+
+describe('score-nx: messages never echo control characters raw (issue 11)', () => {
+  it('shows an ESC sequence and a CR from a Score file escaped', async () => {
+    const dir = service('apiVersion: score.dev/v1b1\nmetadata:\n  name: ok\ncontainers:\n  "\\e[2J\\rX":\n    image: nginx\n');
+    const { code, stderr } = await cli(['generate', 'svc'], dir);
+    expect(code).toBe(1);
+    expect([stderr.includes('\u001b'), stderr.includes('\r')]).toEqual([false, false]);
+    expect(stderr).toContain('\\u001B[2J\\u000DX');
+  });
+});
