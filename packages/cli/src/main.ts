@@ -65,10 +65,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return err.exitCode === 0 ? 0 : 1;
     }
     if (isUserError(err)) {
-      io.stderr.write(`${err.message}\n`);
+      io.stderr.write(`${printable(err.message)}\n`);
       return 1;
     }
     io.stderr.write(`score-nx: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 2;
   }
+}
+
+/**
+ * Messages quote user values: control characters (ESC sequences that recolour or rewrite the terminal, CR that
+ * overwrites the line) and Unicode line breaks are shown escaped, never sent raw.
+ */
+export function printable(message: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }

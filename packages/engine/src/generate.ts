@@ -95,9 +95,9 @@ export function generateService(req: GenerateRequest): GenerateResult {
   const config = loadServiceConfig(serviceDir, displayDir);
   const envConfig = config ? requireEnvironmentEntry(config, env.name) : undefined;
   const version = req.libraryVersion ?? libraryVersionFor(env, config);
-  const library = loadLibraryVersion(root, version, cache);
+  const library = placeLibraryError(() => loadLibraryVersion(root, version, cache), req.libraryVersion === undefined ? env : undefined, config);
   const scoreDisplay = displayDir ? `${displayDir}/score.yaml` : 'score.yaml';
-  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library));
+  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library), serviceDir);
   try {
     let sharing = cache.sharing.get(env.name);
     if (!sharing) {
@@ -108,6 +108,17 @@ export function generateService(req: GenerateRequest): GenerateResult {
   } catch (err) {
     if (err instanceof DocumentError) throw err.inFile(score.file, score.source.locate);
     throw err;
+  }
+}
+
+/** A library version that cannot be loaded is reported where it was chosen: the service config's key, or the environment file. */
+function placeLibraryError<T>(load: () => T, env: ResolvedEnvironment | undefined, config: ServiceConfig | undefined): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof UserError) || err instanceof DocumentError || env === undefined) throw err;
+    if (config?.environments[env.name]?.provisioners !== undefined) throw config.source.error(['environments', env.name, 'provisioners'], err.message);
+    throw new UserError(`${env.file}: ${err.message}`);
   }
 }
 
@@ -257,7 +268,7 @@ function render(
 
 function applyImagesFromConfig(score: LoadedScore, images: Record<string, string>, config: ServiceConfig | undefined, env: string) {
   for (const container of Object.keys(images)) {
-    if (!(container in score.workload.containers)) {
+    if (!Object.hasOwn(score.workload.containers, container)) {
       throw config!.source.error(['environments', env, 'images', container], `no container '${container}'${didYouMean(container, Object.keys(score.workload.containers))} in ${score.file} (containers: ${Object.keys(score.workload.containers).sort().join(', ')})`);
     }
   }

@@ -29,7 +29,7 @@ export function instanceSuffix(workloadName: string, environment: string): strin
  * Provisioned rendering lives in generate.ts.
  */
 export function renderScoreFile(absolutePath: string, displayName: string, options: RenderWorkloadOptions = {}): { objects: K8sObject[]; yaml: string; score: LoadedScore } {
-  const score = loadScoreFile(absolutePath, displayName);
+  const score = loadScoreFile(absolutePath, displayName, undefined, options.serviceDir ?? dirname(absolutePath));
   const resources = Object.keys(score.workload.resources ?? {});
   if (resources.length > 0) {
     throw score.source.error(['resources', resources[0]!], 'resources need a provisioner library: use `score-nx generate <service> --env <environment>`');
@@ -58,7 +58,8 @@ export function applyImages(score: LoadedScore, images: Record<string, string>):
   const containers = Object.fromEntries(
     Object.entries(score.workload.containers).map(([name, c]) => {
       if (c.image !== '.') return [name, c];
-      const image = images[name];
+      // Own properties only: a container named `constructor` or `toString` must not find Object's methods.
+      const image = Object.hasOwn(images, name) ? images[name] : undefined;
       if (!image) throw score.source.error(['containers', name, 'image'], `container '${name}' has image '.' and no image is configured for it`);
       return [name, { ...c, image }];
     }),

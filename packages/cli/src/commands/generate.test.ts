@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { h10, useTempDir } from '../../../engine/src/test-support';
 import { run } from '../main';
+import { applyArgoCdEnvironment } from './generate';
 import type { CliIo } from '../io';
 
 const REPO = resolve(__dirname, '../../../..');
@@ -120,5 +121,54 @@ describe('score-nx generate', () => {
     const { code, stdout, stderr } = await cli(['generate'], REPO);
     expect([code, stdout]).toEqual([1, '']);
     expect(stderr).toBe("error: missing required argument 'service'\n");
+  });
+});
+
+describe('score-nx generate: the edges of the trust boundary (issue 11)', () => {
+  const OK = 'apiVersion: score.dev/v1b1\nmetadata:\n  name: ok\ncontainers:\n  main:\n    image: nginx\n';
+
+  it('refuses -o score.yaml: the output never replaces an input', async () => {
+    const dir = service(OK);
+    const { code, stderr } = await cli(['generate', 'svc', '-o', 'svc/score.yaml'], dir);
+    expect(code).toBe(1);
+    expect(stderr).toBe('svc/score.yaml: is an input of this render; refusing to write the output over it\n');
+    expect(readFileSync(join(dir, 'svc/score.yaml'), 'utf8')).toBe(OK);
+  });
+
+  it('refuses -o . instead of writing a temp file into the parent folder', async () => {
+    const dir = service(OK);
+    const { code, stderr } = await cli(['generate', '.', '-o', '.'], join(dir, 'svc'));
+    expect(code).toBe(1);
+    expect(stderr).toBe('.: is a folder; give a file name for the output\n');
+    expect(readdirSync(dir)).toEqual(['svc']);
+  });
+
+  it('writes through a symlink in place instead of replacing the link with a file', async () => {
+    const dir = service(OK);
+    writeFileSync(join(dir, 'real.yaml'), '');
+    symlinkSync('real.yaml', join(dir, 'link.yaml'));
+    expect((await cli(['generate', 'svc', '-o', 'link.yaml'], dir)).code).toBe(0);
+    expect(lstatSync(join(dir, 'link.yaml')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real.yaml'), 'utf8')).toContain('kind: Deployment');
+  });
+
+  it('refuses conflicting ARGOCD_ENV_ENVIRONMENT and PARAM_ENVIRONMENT instead of picking one silently', () => {
+    const flags: { env?: string } = {};
+    expect(() => applyArgoCdEnvironment(flags, { ARGOCD_ENV_ENVIRONMENT: 'dev', PARAM_ENVIRONMENT: 'prod' })).toThrow(
+      "ARGOCD_ENV_ENVIRONMENT is 'dev' but PARAM_ENVIRONMENT is 'prod': set one of them (plugin env or plugin parameter), not both",
+    );
+    const same: { env?: string } = {};
+    applyArgoCdEnvironment(same, { ARGOCD_ENV_ENVIRONMENT: 'dev', PARAM_ENVIRONMENT: 'dev' });
+    expect(same.env).toBe('dev');
+  });
+});
+
+describe('score-nx: messages never echo control characters raw (issue 11)', () => {
+  it('shows an ESC sequence and a CR from a Score file escaped', async () => {
+    const dir = service('apiVersion: score.dev/v1b1\nmetadata:\n  name: ok\ncontainers:\n  "\\e[2J\\rX":\n    image: nginx\n');
+    const { code, stderr } = await cli(['generate', 'svc'], dir);
+    expect(code).toBe(1);
+    expect([stderr.includes('\u001b'), stderr.includes('\r')]).toEqual([false, false]);
+    expect(stderr).toContain('\\u001B[2J\\u000DX');
   });
 });

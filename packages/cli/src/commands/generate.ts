@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GenerateCache, generateService, renderScoreFile, UserError, writeFileAtomic } from '@score-nx/engine';
@@ -31,6 +31,8 @@ export function registerGenerate(program: Command, io: CliIo): void {
       const scoreFile = resolveScoreFile(io.cwd, target);
       let yaml: string;
       let summary: string;
+      // What the render read: the output must never replace one of them.
+      const inputs: string[] = [scoreFile];
       if (flags.env === undefined) {
         if (flags.pr !== undefined || flags.provisioners !== undefined) throw new UserError('--pr and --provisioners need --env');
         const display = displayPath(io.cwd, scoreFile);
@@ -59,11 +61,12 @@ export function registerGenerate(program: Command, io: CliIo): void {
           log.warn(`Argo CD application ${io.env['ARGOCD_APP_NAME'] ?? ''} deploys to namespace '${appNamespace}', but the service renders into '${result.namespace}' (objects keep their own namespace)`);
         }
         for (const w of result.warnings) log.warn(w);
+        for (const input of result.inputs) inputs.push(resolve(workspaceRoot, input));
         yaml = result.yaml;
         summary = `${result.service} (${result.environment.name}${result.environment.pr !== undefined ? ` #${result.environment.pr}` : ''}, library ${result.libraryVersion}): ${result.objects.length} objects in namespace ${result.namespace}`;
       }
       // Written first, so that a failed write is the only thing reported.
-      writeOutput(io, flags.output ?? '-', yaml);
+      writeOutput(io, flags.output ?? '-', yaml, inputs);
       log.info(summary);
     });
 }
@@ -73,7 +76,14 @@ export function registerGenerate(program: Command, io: CliIo): void {
  * environment variables: plugin env entries as `ARGOCD_ENV_<NAME>`, plugin parameters as `PARAM_<NAME>`.
  */
 export function applyArgoCdEnvironment(flags: GenerateFlags, env: Record<string, string | undefined>): void {
-  const pick = (name: string) => env[`ARGOCD_ENV_${name}`] || env[`PARAM_${name}`] || undefined;
+  const pick = (name: string) => {
+    const fromEnv = env[`ARGOCD_ENV_${name}`] || undefined;
+    const fromParam = env[`PARAM_${name}`] || undefined;
+    if (fromEnv !== undefined && fromParam !== undefined && fromEnv !== fromParam) {
+      throw new UserError(`ARGOCD_ENV_${name} is '${fromEnv}' but PARAM_${name} is '${fromParam}': set one of them (plugin env or plugin parameter), not both`);
+    }
+    return fromEnv ?? fromParam;
+  };
   flags.env ??= pick('ENVIRONMENT');
   flags.pr ??= pick('PR');
   flags.provisioners ??= pick('PROVISIONERS');
@@ -104,13 +114,23 @@ export function displayPath(cwd: string, file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
-export function writeOutput(io: CliIo, output: string, content: string): void {
+export function writeOutput(io: CliIo, output: string, content: string, inputs: readonly string[] = []): void {
   if (output === '-') {
     io.stdout.write(content);
     return;
   }
+  const target = resolve(io.cwd, output);
+  const real = existsSync(target) ? realpathSync(target) : target;
+  if (inputs.some((input) => existsSync(input) && realpathSync(input) === real)) {
+    throw new UserError(`${output}: is an input of this render; refusing to write the output over it`);
+  }
+  const stat = existsSync(target) ? statSync(target) : undefined;
+  if (stat?.isDirectory()) throw new UserError(`${output}: is a folder; give a file name for the output`);
   try {
-    writeFileAtomic(resolve(io.cwd, output), content);
+    // A device, FIFO or symlink target (`-o /dev/stdout`) is written in place: replacing it by rename would turn
+    // the link or device into a plain file.
+    if (stat !== undefined && (!stat.isFile() || lstatSync(target).isSymbolicLink())) writeFileSync(target, content);
+    else writeFileAtomic(target, content);
   } catch (err) {
     throw new UserError(`${output}: cannot write the output: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

@@ -332,7 +332,7 @@ function resolveVolumeSource(
   // and must then be a resource uid.
   const whole = /^\$\{resources\.([^.}]+)\}$/.exec(source);
   if (whole) {
-    const resource = options.resources[whole[1]!];
+    const resource = Object.hasOwn(options.resources, whole[1]!) ? options.resources[whole[1]!] : undefined;
     if (!resource) throw new DocumentError(path, `invalid ref 'resources.${whole[1]}': no known resource '${whole[1]}'`);
     return resource;
   }

@@ -99,12 +99,13 @@ function isAmbiguous(value: string): boolean {
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort(byCodeUnit)) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
+    // fromEntries defines properties: a user key `__proto__` stays a key instead of replacing the prototype.
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort(byCodeUnit)
+        .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import semver from 'semver';
 import { UserError } from '../errors';
 import { didYouMean } from '../util/did-you-mean';
+import { readDocumentText } from '../util/files';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
 import { ajvMessage, pointerToPath } from './library';
@@ -110,7 +111,7 @@ export function loadEnvironments(workspaceRoot: string): Map<string, Environment
     const m = /^([a-z0-9][a-z0-9-]*)\.ya?ml$/.exec(entry);
     if (!m) continue;
     const file = `${ENVIRONMENTS_DIR}/${entry}`;
-    const doc = parseYamlMapping(file, readFileSync(join(dir, entry), 'utf8'), 'environment definition');
+    const doc = parseYamlMapping(file, readDocumentText(join(dir, entry), file, 'environment definition'), 'environment definition');
     check(doc, validateEnvironment);
     const d = doc.data as Partial<EnvironmentDefinition>;
     envs.set(m[1]!, {
@@ -190,9 +191,10 @@ export interface ServiceConfig {
 
 export function loadServiceConfig(serviceDir: string, displayDir: string): ServiceConfig | undefined {
   const abs = join(serviceDir, SERVICE_CONFIG_FILE);
-  if (!existsSync(abs)) return undefined;
+  // lstat: a dangling symlink is a broken config, not a missing one.
+  if (!lstatSync(abs, { throwIfNoEntry: false })) return undefined;
   const file = displayDir ? `${displayDir}/${SERVICE_CONFIG_FILE}` : SERVICE_CONFIG_FILE;
-  const doc = parseYamlMapping(file, readFileSync(abs, 'utf8'), 'service config');
+  const doc = parseYamlMapping(file, readDocumentText(abs, file, 'service config', serviceDir), 'service config', { exactNumbers: true });
   check(doc, validateServiceConfig);
   return { file, source: doc, environments: (doc.data['environments'] ?? {}) as ServiceConfig['environments'] };
 }

@@ -103,7 +103,9 @@ describe('pinned versions', () => {
   it('an unknown version is an error listing the released ones', () => {
     const { w } = released();
     w.write({ 'services/api/service-config.yaml': 'environments:\n  dev: {provisioners: 2.0.0}\n' });
-    expect(errorOf(() => w.generate('api', 'dev'))).toBe("provisioner library version '2.0.0' does not exist (released: 1.0.0; or use 'workspace')");
+    expect(errorOf(() => w.generate('api', 'dev'))).toBe(
+      "services/api/service-config.yaml:2:9: environments.dev.provisioners: provisioner library version '2.0.0' does not exist (released: 1.0.0; or use 'workspace')",
+    );
     const fresh = createWorkspace({ 'services/api/score.yaml': SERVICE });
     expect(errorOf(() => fresh.generate('api', 'dev', { libraryVersion: '1.0.0' }))).toBe("provisioner library version '1.0.0' does not exist (released: none; or use 'workspace')");
   });

@@ -110,8 +110,8 @@ describe('loadScoreFile', () => {
 
   it('names the file it cannot read', () => {
     const dir = useTempDir();
-    expect(thrown(() => loadScoreFile(join(dir, 'nope.yaml'), 'x/nope.yaml'), UserError).message).toBe('x/nope.yaml: cannot read the Score file: ENOENT');
-    expect(thrown(() => loadScoreFile(dir, 'x'), UserError).message).toBe('x: cannot read the Score file: EISDIR');
+    expect(thrown(() => loadScoreFile(join(dir, 'nope.yaml'), 'x/nope.yaml'), UserError).message).toBe('x/nope.yaml: the Score file does not exist (or is a dangling symlink)');
+    expect(thrown(() => loadScoreFile(dir, 'x'), UserError).message).toBe('x: the Score file is not a regular file (a directory)');
   });
 
   it('uses a custom validator when given', () => {

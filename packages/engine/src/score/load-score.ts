@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { DocumentError, UserError } from '../errors';
+import { DocumentError } from '../errors';
+import { readDocumentText } from '../util/files';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
 import { createScoreValidator } from './score-schema';
@@ -25,18 +25,14 @@ export type WorkloadValidator = (doc: unknown) => ScoreSchemaError[];
 
 let baseValidator: WorkloadValidator | undefined;
 
-export function loadScoreFile(absolutePath: string, displayName: string, validate?: WorkloadValidator): LoadedScore {
-  let text: string;
-  try {
-    text = readFileSync(absolutePath, 'utf8');
-  } catch (err) {
-    throw new UserError(`${displayName}: cannot read the Score file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+/** `serviceDir`: the Score file must stay inside it, symlinks resolved (the service's own files only). */
+export function loadScoreFile(absolutePath: string, displayName: string, validate?: WorkloadValidator, serviceDir?: string): LoadedScore {
+  const text = readDocumentText(absolutePath, displayName, 'Score file', serviceDir);
   return parseScore(text, absolutePath, displayName, validate);
 }
 
 export function parseScore(text: string, absolutePath: string, displayName: string, validate?: WorkloadValidator): LoadedScore {
-  const source = parseYamlMapping(displayName, text, 'Score file');
+  const source = parseYamlMapping(displayName, text, 'Score file', { exactNumbers: true });
   const data = structuredClone(source.data);
   let upgrades: string[];
   try {

@@ -125,9 +125,8 @@ export function substituteDeep(value: unknown, resolve: RefResolver, basePath: D
   }
   if (Array.isArray(value)) return value.map((item, i) => substituteDeep(item, resolve, [...basePath, i]));
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteDeep(v, resolve, [...basePath, k]);
-    return out;
+    // fromEntries defines properties: a user key `__proto__` stays a key instead of replacing the prototype.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteDeep(v, resolve, [...basePath, k])]));
   }
   return value;
 }

@@ -85,7 +85,7 @@ describe('readSourceInside', () => {
 
   it('reports a folder as unreadable', () => {
     const { svc, score } = layout();
-    expect(readError(svc, score, 'site')).toBe("containers.web.files./etc/x.source: source 'site' cannot be read: EISDIR");
+    expect(readError(svc, score, 'site')).toBe("containers.web.files./etc/x.source: source 'site' is not a regular file (a directory)");
   });
 
   it('works when the service folder itself is reached through a symlink', () => {

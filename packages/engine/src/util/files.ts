@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DocumentError, UserError } from '../errors';
 import type { DocPath } from '../errors';
@@ -21,10 +21,38 @@ export function readSourceInside(serviceDir: string, scoreFile: string, source: 
   if (!isInside(root, real)) {
     throw new DocumentError(path, `source '${source}' is a symlink that leads out of the service folder`);
   }
+  const read = readRegularFile(real, MAX_SOURCE_BYTES);
+  if (typeof read === 'string') throw new DocumentError(path, `source '${source}' ${read}`);
+  return read;
+}
+
+/** A ConfigMap holds at most 1 MiB (the API's limit): a larger source could never be applied. */
+export const MAX_SOURCE_BYTES = 1024 * 1024;
+/** Score files, service configs and environment files: far above any real one, far below what hurts. */
+export const MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+/**
+ * Reads a regular file of at most `maxBytes`, or returns why not (a sentence to follow the file's name). The file is
+ * opened non-blocking and checked on its descriptor, so that a FIFO or a device never hangs the tool and a file
+ * swapped after the check is not read.
+ */
+export function readRegularFile(file: string, maxBytes: number): Buffer | string {
+  let fd: number;
   try {
-    return readFileSync(real);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    throw new DocumentError(path, `source '${source}' cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'does not exist (or is a dangling symlink)' : `cannot be read: ${code ?? (err as Error).message}`;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return `is not a regular file (${stat.isDirectory() ? 'a directory' : 'a FIFO, socket or device'})`;
+    if (stat.size > maxBytes) return `is ${stat.size} bytes, more than the limit of ${maxBytes}`;
+    return readFileSync(fd);
+  } catch (err) {
+    return `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -70,4 +98,35 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
     rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Reads a YAML document: a regular file of bounded size, optionally required to stay (symlinks resolved) inside
+ * `insideDir`, decoded as strict UTF-8. Invalid UTF-8 and NUL are errors with line and column instead of silently
+ * becoming U+FFFD or passing through.
+ */
+export function readDocumentText(file: string, display: string, what: string, insideDir?: string): string {
+  if (insideDir !== undefined && existsSync(file) && !isInside(realpathSync(insideDir), realpathSync(file))) {
+    throw new UserError(`${display}: the ${what} is a symlink that leads out of the service folder`);
+  }
+  const read = readRegularFile(file, MAX_DOCUMENT_BYTES);
+  if (typeof read === 'string') throw new UserError(`${display}: the ${what} ${read}`);
+  const text = read.toString('utf8');
+  let from = 0;
+  for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', from)) {
+    const byte = Buffer.byteLength(text.slice(0, i));
+    if (!(read[byte] === 0xef && read[byte + 1] === 0xbf && read[byte + 2] === 0xbd)) {
+      throw new DocumentError([], `invalid UTF-8 (byte 0x${read[byte]!.toString(16).padStart(2, '0')} at offset ${byte}): save the file as UTF-8`, display, positionOf(text, i));
+    }
+    from = i + 1;
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) throw new DocumentError([], 'a NUL character is not allowed in a YAML document', display, positionOf(text, nul));
+  return text;
+}
+
+function positionOf(text: string, index: number): { line: number; col: number } {
+  const before = text.slice(0, index);
+  const line = before.split('\n').length;
+  return { line, col: index - before.lastIndexOf('\n') };
 }

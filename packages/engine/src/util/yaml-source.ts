@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Node } from 'yaml';
 import { DocumentError } from '../errors';
 import type { DocPath, SourcePosition } from '../errors';
@@ -14,6 +14,22 @@ export interface YamlSource {
   error(path: DocPath, detail: string): DocumentError;
 }
 
+/** Bounds nesting, so that deep documents fail with a message instead of overflowing the stack further on. */
+const MAX_DEPTH = 64;
+
+/** The path to the first value nested deeper than `max` levels, found without recursion. */
+function pathDeeperThan(root: unknown, max: number): DocPath | undefined {
+  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length > max) return path.slice(0, max + 1);
+    const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    for (const [k, v] of entries) stack.push({ value: v, path: [...path, k] });
+  }
+  return undefined;
+}
+
 /** Bounds alias expansion so that a "billion laughs" document fails instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 1000;
 
@@ -21,9 +37,16 @@ const MAX_ALIAS_COUNT = 1000;
  * Parses one YAML document that must be a mapping. Duplicate keys, tabs used as indentation, several documents,
  * syntax errors and non-mapping roots are errors with line and column.
  */
-export function parseYamlMapping(file: string, text: string, what = 'document'): YamlSource {
+export function parseYamlMapping(file: string, text: string, what = 'document', options: { exactNumbers?: boolean } = {}): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = (() => {
+    try {
+      return parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    } catch (err) {
+      if (err instanceof RangeError) throw new DocumentError([], `the ${what} is nested too deeply (at most ${MAX_DEPTH} levels)`, file, { line: 1, col: 1 });
+      throw err;
+    }
+  })();
   const pos = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
@@ -37,6 +60,23 @@ export function parseYamlMapping(file: string, text: string, what = 'document'):
     const at = doc.contents ? pos(doc.contents.range[0]) : { line: 1, col: 1 };
     const found = doc.contents === null ? 'an empty document' : isSeq(doc.contents) ? 'a sequence' : 'a scalar';
     throw new DocumentError([], `a ${what} must be a YAML mapping, found ${found}`, file, at);
+  }
+  if (options.exactNumbers) {
+    // A number travels on as a JavaScript number and is written back in its shortest form: refuse one whose text
+    // that would change (3.10, 1e400, 0x1F, 12345678901234567890123) rather than change it silently.
+    let changed: { source: string; value: number; offset: number } | undefined;
+    visit(doc, {
+      Scalar(_key, node) {
+        if (typeof node.value === 'number' && node.source !== undefined && String(node.value) !== node.source && node.range) {
+          changed = { source: node.source, value: node.value, offset: node.range[0] };
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (changed) {
+      throw new DocumentError([], `the number ${changed.source} would be written as ${String(changed.value)}: quote it ("${changed.source}") to keep the text as written`, file, pos(changed.offset));
+    }
   }
   let data: unknown;
   try {
@@ -63,6 +103,8 @@ export function parseYamlMapping(file: string, text: string, what = 'document'):
     }
     return best;
   };
+  const tooDeep = pathDeeperThan(data, MAX_DEPTH);
+  if (tooDeep) throw new DocumentError(tooDeep, `nested more than ${MAX_DEPTH} levels deep: a ${what} never needs that`, file, locate(tooDeep));
   return {
     file,
     data: data as Record<string, unknown>,
@@ -84,6 +126,8 @@ function describeYamlError(code: string, message: string, rest: string, what: st
     case 'TAB_AS_INDENT':
       return 'tabs are not allowed as indentation';
     default:
+      // The parser reports its own stack overflow as a document error.
+      if (/Maximum call stack size exceeded/.test(head)) return `the ${what} is nested too deeply (at most ${MAX_DEPTH} levels)`;
       return `invalid YAML: ${head}`;
   }
 }
