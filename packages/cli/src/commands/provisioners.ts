@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import type Cliui from 'cliui';
 import { cutRelease, loadLibraryVersion, RELEASES_FILE, UserError } from '@score-nx/engine';
@@ -48,9 +47,10 @@ export function registerProvisioners(program: Command, io: CliIo): void {
     });
 }
 
-// cliui's CommonJS build, always: its ES module build (what a bundler or vitest picks) breaks words mid-way instead
-// of wrapping at spaces.
-const cliui = createRequire(__filename)('cliui') as typeof Cliui;
+// cliui's CommonJS build, always: its ES module build breaks words mid-way instead of wrapping at spaces. A plain
+// require() resolves the "require" condition, in Node, in vitest and in the esbuild bundle (which inlines it).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cliui = require('cliui') as typeof Cliui;
 
 interface ProvisionerRow {
   type: string;
