@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,13 +77,28 @@ const STATUS_FUNCTIONS = ['always', 'success', 'failure', 'cancelled'];
 /** Evaluates one `${{ }}` expression (its inside) against the context. */
 export function evaluate(expression: string, context: Record<string, unknown>, jobFailed = false): data.ExpressionData {
   const lexed = new Lexer(expression).lex();
-  const ast = new Parser(lexed.tokens, Object.keys(context), STATUS_FUNCTIONS.map((name) => ({ name, minArgs: 0, maxArgs: 0 }))).parse();
+  const ast = new Parser(lexed.tokens, Object.keys(context), [...STATUS_FUNCTIONS.map((name) => ({ name, minArgs: 0, maxArgs: 0 })), { name: 'hashFiles', minArgs: 1, maxArgs: 255 }]).parse();
   const status: Record<string, boolean> = { always: true, success: !jobFailed, failure: jobFailed, cancelled: false };
   const functions = new Map<string, FunctionDefinition>(
     STATUS_FUNCTIONS.map((name) => [name, { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(status[name]!) }]),
   );
+  functions.set('hashFiles', { name: 'hashFiles', minArgs: 1, maxArgs: 255, call: (...args: data.ExpressionData[]) => new data.StringData(hashFiles(args.map((a) => a.coerceString()), context)) });
   const dictionary = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
   return new Evaluator(ast, dictionary, functions).evaluate();
+}
+
+/**
+ * GitHub's hashFiles(): the sha256 of the sha256 of each matching file under the workspace, '' when none matches.
+ * Only literal paths are supported (the workflows use no globs in it).
+ */
+function hashFiles(paths: string[], context: Record<string, unknown>): string {
+  const workspace = (context['github'] as { workspace?: string } | undefined)?.workspace ?? process.cwd();
+  if (paths.some((p) => /[*?[\]]/.test(p))) throw new Error(`hashFiles: globs are not supported by this runner (${paths.join(', ')})`);
+  const files = paths.map((p) => join(workspace, p)).filter((f) => existsSync(f));
+  if (files.length === 0) return '';
+  const outer = createHash('sha256');
+  for (const f of files) outer.update(createHash('sha256').update(readFileSync(f)).digest());
+  return outer.digest('hex');
 }
 
 /** A value with `${{ }}` parts replaced by their values, as the runner does for `env:` and `with:`. */
