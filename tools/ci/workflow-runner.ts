@@ -82,7 +82,8 @@ export function evaluate(expression: string, context: Record<string, unknown>, j
   const functions = new Map<string, FunctionDefinition>(
     STATUS_FUNCTIONS.map((name) => [name, { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(status[name]!) }]),
   );
-  functions.set('hashFiles', { name: 'hashFiles', minArgs: 1, maxArgs: 255, call: (...args: data.ExpressionData[]) => new data.StringData(hashFiles(args.map((a) => a.coerceString()), context)) });
+  // The evaluator looks functions up by their lower-cased name.
+  functions.set('hashfiles', { name: 'hashFiles', minArgs: 1, maxArgs: 255, call: (...args: data.ExpressionData[]) => new data.StringData(hashFiles(args.map((a) => a.coerceString()), context)) });
   const dictionary = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
   return new Evaluator(ast, dictionary, functions).evaluate();
 }
