@@ -7,7 +7,7 @@ import { findObject, tempService } from './test-support/render';
 
 /** Issue 11, "Why" 3: a Score file must not override trust-bearing platform metadata. */
 describe('platform-owned metadata', () => {
-  const allowed = 'a Score file may set: name, annotations, engineNamespace, level1System, level2System, repoSlug, identity';
+  const allowed = 'a Score file may set: name, annotations, engineNamespace, level1System, level2System, repoSlug, identity, owner, lifecycle, apis, description';
 
   it("refuses metadata.externalSecretsRoleArn: '*' (which made the IAM trust policy trust any principal), naming the key and its place", () => {
     const message = renderError(score({ metadata: { externalSecretsRoleArn: '*' }, resources: { identity: { type: 'pod-identity' } } }));
