@@ -23,8 +23,8 @@ rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: {
     main: join(cliRoot, 'src/main.ts'),
-    parallel: join(cliRoot, '../kubeconform/src/parallel.ts'),
-    'yaml-reader': join(cliRoot, '../kubeconform/src/yaml-reader.ts'),
+    parallel: join(cliRoot, '../kubeconform/src/command-line/parallel.ts'),
+    'yaml-reader': join(cliRoot, '../kubeconform/src/reading/yaml-reader.ts'),
   },
   outdir,
   bundle: true,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { runKubeconformCli } from '../cli';
+import { runKubeconformCli } from '../command-line/cli';
 import { crdCatalog, schemasDir, sharedCrdCatalog } from './paths';
 
 // The workspace's own schemas/ (pruned to what the library emits): what a stranger's clone validates with.

@@ -1,5 +1,5 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import { workspaceSchemaLocations } from '@score-nx/kubeconform/dist/workspace-layout';
+import { workspaceSchemaLocations } from '@score-nx/kubeconform/dist/schemas/workspace-layout';
 
 type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type * as httpTypes from 'node:http';
 import { readCached, sha256, writeCached } from './cache';
 import { StandaloneDeriver } from './derive-standalone';
-import { PACKAGE_VERSION } from './version';
+import { PACKAGE_VERSION } from '../version';
 
 export const DEFAULT_LOCATION =
   'https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json';

@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDir } from './test-support/paths';
-import { kubeconform, tmpdir } from './test-support/run';
+import { sharedDir } from '../test-support/paths';
+import { kubeconform, tmpdir } from '../test-support/run';
 
 const BINARY = path.join(sharedDir, 'tools', 'kubeconform-v0.7.0', 'kubeconform');
 const haveBinary = fs.existsSync(BINARY);

@@ -1,6 +1,6 @@
 /** kubeconform's five output formats, byte for byte (spec §1.5). */
-import type { ValidationResult } from './validator';
-import { goFormatFloatG } from './yaml11';
+import type { ValidationResult } from '../validator/validator';
+import { goFormatFloatG } from '../reading/yaml11';
 
 export type OutputFormat = 'text' | 'json' | 'junit' | 'tap' | 'pretty';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'junit', 'pretty', 'tap', 'text'];

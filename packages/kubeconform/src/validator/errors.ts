@@ -3,8 +3,8 @@
  * a tree whose top-level causes become `validationErrors`, and whose text, newlines turned into
  * spaces, becomes the Invalid message.
  */
-import type { AjvErrorLike } from './compiler';
-import { formatReason } from './formats';
+import type { AjvErrorLike } from '../compiling/compiler';
+import { formatReason } from '../compiling/formats';
 
 export interface ValidationError {
   path: string;

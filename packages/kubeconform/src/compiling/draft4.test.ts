@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateDocuments } from './validator';
-import { tmpdir } from './test-support/run';
+import { validateDocuments } from '../validator/validator';
+import { tmpdir } from '../test-support/run';
 
 // A CRD-style schema: no $schema, so Draft 4 with kubeconform's format list (spec §3).
 const schema = {

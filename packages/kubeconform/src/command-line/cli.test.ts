@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { K8S_LOCATION, LOCAL, SHARED_CRD_LOCATION, deployment, kubeconform, tmpdir } from './test-support/run';
-import { missingReference, sharedCrdCatalog } from './test-support/paths';
+import { K8S_LOCATION, LOCAL, SHARED_CRD_LOCATION, deployment, kubeconform, tmpdir } from '../test-support/run';
+import { missingReference, sharedCrdCatalog } from '../test-support/paths';
 
 const DEPLOY_URL = `file://${path.join(path.dirname(K8S_LOCATION).replace('{{ .NormalizedKubernetesVersion }}', 'v1.33.0'), 'v1.33.0-standalone')}`;
 const PREFIX = 'problem validating schema. Check JSON formatting: jsonschema validation failed with ';

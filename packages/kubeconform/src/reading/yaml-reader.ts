@@ -278,9 +278,9 @@ function flowShape(text: string): { error?: string; maxDepth: number } {
  */
 const DEEP_FLOW = 300;
 const BIG_STACK_MB = 64;
-// Compiled, this module is dist/yaml-reader.js; in the CLI's esbuild bundle it is the entry bundle/yaml-reader.js
+// Compiled, this module is dist/reading/yaml-reader.js; in the CLI's esbuild bundle it is the entry bundle/yaml-reader.js
 // beside bundle/main.js (see packages/cli/scripts/bundle.mjs).
-const deepParseFile = __filename.endsWith('.ts') ? path.resolve(__dirname, '../dist/yaml-reader.js') : path.join(__dirname, 'yaml-reader.js');
+const deepParseFile = __filename.endsWith('.ts') ? path.resolve(__dirname, '../../dist/reading/yaml-reader.js') : path.join(__dirname, 'yaml-reader.js');
 
 type FullParse = { value: unknown; duplicates: string[] } | { error: string };
 

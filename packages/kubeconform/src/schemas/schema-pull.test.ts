@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandaloneDeriver } from './derive-standalone';
 import { checkSchemas, DEFAULT_SCHEMA_SOURCES, pullSchemas, SchemaPullError } from './schema-pull';
 import type { ApiType } from './schema-pull';
-import { missingReference, schemasDir, sharedDefinitionsFor } from './test-support/paths';
-import { tmpdir } from './test-support/run';
+import { missingReference, schemasDir, sharedDefinitionsFor } from '../test-support/paths';
+import { tmpdir } from '../test-support/run';
 
 /** A tiny upstream in both layouts: two Kubernetes versions and a catalog with one CRD. */
 const definitions = {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from './cache';
-import { kubeconform, tmpdir } from './test-support/run';
+import { kubeconform, tmpdir } from '../test-support/run';
 
 const SCHEMA = JSON.stringify({ type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } });
 let server: http.Server;

@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { readCached, sha256, writeCached } from './cache';
+import { readCached, sha256, writeCached } from '../schemas/cache';
 import { FORMATS_MODULE_ID, formats } from './formats';
 import { RE2_MODULE_ID, re2Engine, re2Lazy } from './re2';
-import { PACKAGE_VERSION } from './version';
+import { PACKAGE_VERSION } from '../version';
 
 export interface AjvErrorLike {
   instancePath: string;

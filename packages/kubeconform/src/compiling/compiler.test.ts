@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SchemaCompiler, draftOf } from './compiler';
-import { tmpdir } from './test-support/run';
+import { tmpdir } from '../test-support/run';
 
 describe('schema compilation and the on-disk validator cache', () => {
   const schema = JSON.stringify({ properties: { a: { type: 'string', pattern: '^(?i)x$', nullable: true }, d: { type: 'string', format: 'date-time' } } });

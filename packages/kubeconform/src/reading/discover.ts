@@ -1,7 +1,7 @@
 /** File discovery as filepath.Walk in kubeconform's FromFiles (spec §1.2). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { re2 } from './re2';
+import { re2 } from '../compiling/re2';
 
 export type Discovered = { kind: 'file'; path: string; abs: string } | { kind: 'error'; path: string; error: string };
 

@@ -1,6 +1,6 @@
 /** Command-line parsing with Go's `flag` package rules (spec §1). */
-import { OUTPUT_FORMATS } from './outputs';
-import type { OutputFormat } from './outputs';
+import { OUTPUT_FORMATS } from '../output/outputs';
+import type { OutputFormat } from '../output/outputs';
 
 export interface CliConfig {
   schemaLocations: string[];

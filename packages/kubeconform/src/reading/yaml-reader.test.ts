@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BAIL, fastParse } from './fast-yaml';
-import { validateDocuments } from './validator';
+import { validateDocuments } from '../validator/validator';
 import { parseYamlDocument, splitChunks } from './yaml-reader';
-import { K8S_LOCATION } from './test-support/run';
+import { K8S_LOCATION } from '../test-support/run';
 
 const value = (text: string) => {
   const r = parseYamlDocument(text);

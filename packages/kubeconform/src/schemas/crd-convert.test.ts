@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crdToSchemas, runImportCrd } from './crd-convert';
-import { kubeconform, tmpdir } from './test-support/run';
+import { kubeconform, tmpdir } from '../test-support/run';
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition

@@ -1,15 +1,15 @@
 /** Per-resource validation with kubeconform's statuses and messages (spec §1.2, §1.3). */
-import type { ValidateFn } from './compiler';
-import { SchemaCompiler } from './compiler';
-import { defaultCacheDir } from './cache';
+import type { ValidateFn } from '../compiling/compiler';
+import { SchemaCompiler } from '../compiling/compiler';
+import { defaultCacheDir } from '../schemas/cache';
 import { describeFailure } from './errors';
 import type { ValidationError } from './errors';
 import { goJsonError } from './go-json-error';
-import { signatureOf } from './identity';
-import { SchemaLocation, loadFromLocation, templateVars } from './locations';
-import type { RegistryOptions } from './locations';
-import type { Chunk } from './yaml-reader';
-import { parseYamlDocument, splitChunks } from './yaml-reader';
+import { signatureOf } from '../reading/identity';
+import { SchemaLocation, loadFromLocation, templateVars } from '../schemas/locations';
+import type { RegistryOptions } from '../schemas/locations';
+import type { Chunk } from '../reading/yaml-reader';
+import { parseYamlDocument, splitChunks } from '../reading/yaml-reader';
 
 export type Status = 'valid' | 'invalid' | 'error' | 'skipped' | 'empty';
 
@@ -79,12 +79,11 @@ export class Validator {
   readonly strict: boolean;
   private readonly ignoreMissing: boolean;
   private readonly k8sVersion: string;
-  /** The options as given, for workers that rebuild an equivalent validator. */
-  readonly options: ValidatorOptions;
+  private readonly withAdmission: boolean;
 
   /** Throws TemplateError for a location template that does not render. */
   constructor(opts: ValidatorOptions = {}) {
-    this.options = opts;
+    this.withAdmission = opts.admission ?? false;
     const cwd = opts.cwd ?? process.cwd();
     const locs = opts.schemaLocations && opts.schemaLocations.length > 0 ? opts.schemaLocations : ['default'];
     this.locations = locs.map((l) => new SchemaLocation(l));
@@ -142,7 +141,7 @@ export class Validator {
       const text = loaded.text;
       // Same schema and draft as the fast validator, which compiled: this one compiles too. Only the
       // text is kept (a parsed Deployment schema would hold megabytes per thread), unless admission needs the schema.
-      const schema = this.options.admission ? (loaded.parsed ?? loaded.text) : undefined;
+      const schema = this.withAdmission ? (loaded.parsed ?? loaded.text) : undefined;
       return { validate: fn, full: () => (full ??= this.compiler.compile(text, undefined, true)!), url: loaded.url, ...(schema !== undefined ? { schema } : {}) };
     }
     return { missing: true };
@@ -196,7 +195,7 @@ export class Validator {
       return { ...id, status: 'error', msg: `could not find schema for ${kind}` };
     }
     const schemaValid = entry.validate(value);
-    const extra = this.options.admission ? this.admission().checkResource(value, entry.schema).filter((f) => !f.warn) : [];
+    const extra = this.withAdmission ? this.admission().checkResource(value, entry.schema).filter((f) => !f.warn) : [];
     if (schemaValid && extra.length === 0) return { ...id, status: 'valid' };
     // With the extension on, the message lists the admission findings with their source, so text, tap and junit carry it.
     const extraMsg = extra.map((f) => `[${f.source}] ${f.path}: ${f.msg}`).join('; ');

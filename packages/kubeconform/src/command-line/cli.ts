@@ -4,14 +4,13 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { OutputFormatError, USAGE, UsageError, parseArgs } from './cli-args';
 import type { CliConfig } from './cli-args';
-import { discover } from './discover';
+import { discover } from '../reading/discover';
 import { ValidationRun, workerCount } from './parallel';
-import { TemplateError } from './locations';
-import { createOutput } from './outputs';
-import type { Writer } from './outputs';
-import { PACKAGE_VERSION } from './version';
-import { Validator } from './validator';
-import type { ValidationResult } from './validator';
+import { TemplateError } from '../schemas/locations';
+import { createOutput } from '../output/outputs';
+import type { Writer } from '../output/outputs';
+import { PACKAGE_VERSION } from '../version';
+import type { ValidationResult, ValidatorOptions } from '../validator/validator';
 
 export interface CliIo {
   stdout: Writer;
@@ -82,7 +81,7 @@ export async function runKubeconformCli(argv: string[], io: CliIo): Promise<numb
 }
 
 async function run(cfg: CliConfig, io: CliIo, cwd: string): Promise<number> {
-  const validator = new Validator({
+  const validatorOptions: ValidatorOptions = {
     kubernetesVersion: cfg.kubernetesVersion,
     schemaLocations: cfg.schemaLocations,
     strict: cfg.strict,
@@ -92,7 +91,7 @@ async function run(cfg: CliConfig, io: CliIo, cwd: string): Promise<number> {
     cacheDir: cfg.cache === '' ? undefined : path.resolve(cwd, cfg.cache),
     cwd,
     ...(cfg.admission ? { admission: true } : {}),
-  });
+  };
   const useStdin = cfg.files.length === 0 || (cfg.files.length === 1 && cfg.files[0] === '-');
   const out = createOutput(cfg.output, io.stdout, { summary: cfg.summary, isStdin: useStdin, verbose: cfg.verbose, clock: io.clock, colour: io.colour ?? true });
   let failed = false;
@@ -110,7 +109,7 @@ async function run(cfg: CliConfig, io: CliIo, cwd: string): Promise<number> {
     return 2;
   };
 
-  const runner = new ValidationRun(validator, workerCount(cfg.n));
+  const runner = new ValidationRun(validatorOptions, workerCount(cfg.n));
   try {
     if (useStdin) {
       const stdin = io.stdin ?? (process.stdin as Readable & { isTTY?: boolean });

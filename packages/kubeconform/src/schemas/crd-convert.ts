@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Writer } from './outputs';
-import { parseYamlDocument, splitChunks } from './yaml-reader';
+import type { Writer } from '../output/outputs';
+import { parseYamlDocument, splitChunks } from '../reading/yaml-reader';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

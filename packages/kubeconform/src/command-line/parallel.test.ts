@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationPool, validateBatches } from './parallel';
-import { bufferBlocks, documentBatches, documentBoundary } from './stream';
-import { schemasDir } from './test-support/paths';
-import { K8S_LOCATION, deployment } from './test-support/run';
-import type { ValidationResult } from './validator';
-import { Validator } from './validator';
-import { splitChunks } from './yaml-reader';
+import { bufferBlocks, documentBatches, documentBoundary } from '../reading/stream';
+import { schemasDir } from '../test-support/paths';
+import { K8S_LOCATION, deployment } from '../test-support/run';
+import type { ValidationResult } from '../validator/validator';
+import { Validator } from '../validator/validator';
+import { splitChunks } from '../reading/yaml-reader';
 
 // Workers run the compiled package; this test needs `npx tsc -b packages/kubeconform` first.
 const built = fs.existsSync(path.resolve(__dirname, '../dist/parallel.js'));

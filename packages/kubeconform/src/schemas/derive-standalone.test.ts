@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StandaloneDeriver, standaloneFileName } from './derive-standalone';
-import { missingReference, sharedDefinitionsFor, sharedSchemasDir } from './test-support/paths';
+import { missingReference, sharedDefinitionsFor, sharedSchemasDir } from '../test-support/paths';
 
 const reference = sharedDefinitionsFor('1.33.0');
 const oracle = path.join(sharedSchemasDir, 'oracle');

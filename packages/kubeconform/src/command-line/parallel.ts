@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as fs from 'node:fs';
-import { bufferBlocks, documentBatches, fileBlocks } from './stream';
-import type { ValidationResult, ValidatorOptions } from './validator';
-import { Validator } from './validator';
+import { bufferBlocks, documentBatches, fileBlocks } from '../reading/stream';
+import type { ValidationResult, ValidatorOptions } from '../validator/validator';
+import { Validator } from '../validator/validator';
 
 /** Inputs smaller than this stay on the main thread: a worker costs ~40 ms and ~25 MiB to start. */
 export const PARALLEL_THRESHOLD_BYTES = 4 << 20;
@@ -28,7 +28,7 @@ export interface BatchJob {
 }
 
 // Workers run compiled JavaScript; from the TypeScript sources (tests) that is the built dist copy.
-const workerFile = __filename.endsWith('.ts') ? path.resolve(__dirname, '../dist/parallel.js') : path.join(__dirname, 'parallel.js');
+const workerFile = __filename.endsWith('.ts') ? path.resolve(__dirname, '../../dist/command-line/parallel.js') : path.join(__dirname, 'parallel.js');
 
 /** From the TypeScript sources (tests) the dist copy may be stale or absent, so only compiled code starts workers. */
 export function canRunParallel(): boolean {
@@ -167,19 +167,25 @@ export async function validateBatches(
 
 /**
  * One command-line run: inputs are streamed in batches, and a pool is started the first time an
- * input is large enough to pay for it (then kept for the remaining inputs).
+ * input is large enough to pay for it (then kept for the remaining inputs). The run owns its threads
+ * and builds each thread's validator from the same options, as kubeconform's main.go starts its
+ * goroutines around one validator: the Validator knows nothing of threads.
  */
 export class ValidationRun {
   private pool: ValidationPool | undefined;
+  private readonly validator: Validator;
 
+  /** Throws TemplateError (from the Validator) for a location template that does not render. */
   constructor(
-    private readonly validator: Validator,
+    private readonly options: ValidatorOptions,
     private readonly threads: number,
-  ) {}
+  ) {
+    this.validator = new Validator(options);
+  }
 
   private poolFor(size: number): ValidationPool | undefined {
     if (this.pool === undefined && this.threads > 1 && size >= PARALLEL_THRESHOLD_BYTES && canRunParallel()) {
-      this.pool = new ValidationPool(this.validator.options, this.threads);
+      this.pool = new ValidationPool(this.options, this.threads);
     }
     return this.pool;
   }
