@@ -19,8 +19,8 @@ export { generateService, generateShared, GenerateCache, loadLibraryVersion } fr
 export type { GenerateRequest, GenerateResult, SharedRenderResult } from './generate';
 export { loadEnvironments, resolveEnvironment, loadServiceConfig, libraryVersionFor, ENVIRONMENTS_DIR, SERVICE_CONFIG_FILE } from './provisioners/environments';
 export type { EnvironmentDefinition, ResolvedEnvironment, ServiceConfig } from './provisioners/environments';
-export { loadLibrary, workspaceLibrary, releasedLibrary, matchProvisioner, isLibraryFile, LIBRARY_DIR } from './provisioners/library';
-export type { Library, LibrarySource, ProvisionerDefinition } from './provisioners/library';
+export { loadLibrary, loadPlatformKeys, workspaceLibrary, releasedLibrary, matchProvisioner, isLibraryFile, LIBRARY_DIR } from './provisioners/library';
+export type { Library, LibrarySource, PlatformKeys, ProvisionerDefinition } from './provisioners/library';
 export { readReleases, cutRelease, RELEASES_FILE } from './provisioners/releases';
 export type { Release } from './provisioners/releases';
 export { extendedScoreSchema, extendedValidator } from './provisioners/schema';

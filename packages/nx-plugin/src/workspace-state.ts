@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { libraryVersionFor, loadEnvironments, readReleases, workspaceLibrary } from '@score-nx/engine';
-import type { EnvironmentDefinition, Release, ServiceConfig } from '@score-nx/engine';
+import { LIBRARY_DIR, libraryVersionFor, loadEnvironments, loadPlatformKeys, readReleases, workspaceLibrary } from '@score-nx/engine';
+import type { EnvironmentDefinition, PlatformKeys, Release, ServiceConfig } from '@score-nx/engine';
 
 /**
  * The workspace files outside a service folder that its renders read: environment definitions, the provisioner
@@ -14,8 +14,18 @@ export class WorkspaceState {
   private readonly envHashes = new Map<string, string>();
   private releases?: Map<string, Release>;
   private workspaceHash?: string;
+  private keys?: PlatformKeys;
 
   constructor(readonly root: string) {}
+
+  /**
+   * The workload metadata keys the workspace's library declares for the platform's tools (library.yaml
+   * `platformKeys`). A workspace without its own library folder (it renders only released libraries) has none.
+   */
+  platformKeys(): PlatformKeys {
+    this.keys ??= existsSync(join(this.root, LIBRARY_DIR)) ? loadPlatformKeys(workspaceLibrary(this.root)) : {};
+    return this.keys;
+  }
 
   environments(): Map<string, EnvironmentDefinition> {
     this.envs ??= loadEnvironments(this.root);

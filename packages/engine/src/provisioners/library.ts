@@ -65,6 +65,19 @@ export interface Library {
   workloadMetadata: { properties: Record<string, unknown>; required: string[] };
   /** Labels every object gets, from workload metadata keys: label name → metadata key (from library.yaml). */
   labels: Record<string, string>;
+  /** Which workload metadata keys the platform's tools read (from library.yaml). */
+  platformKeys: PlatformKeys;
+}
+
+/**
+ * The workload metadata keys that mean something to the platform's tools (library.yaml `platformKeys`), so that no
+ * tool hard-codes them: the Nx plugin tags a project `namespace:<value>` and `system:<value>` and makes the owner of
+ * `owner/name` in the repository key the project's owner. A key left out means no such tag or owner.
+ */
+export interface PlatformKeys {
+  namespace?: string;
+  system?: string;
+  repository?: string;
 }
 
 const DEFINITION_SCHEMA = {
@@ -99,6 +112,11 @@ const LIBRARY_SCHEMA = {
   properties: {
     description: { type: 'string' },
     labels: { type: 'object', additionalProperties: { type: 'string' } },
+    platformKeys: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { namespace: { type: 'string', minLength: 1 }, system: { type: 'string', minLength: 1 }, repository: { type: 'string', minLength: 1 } },
+    },
     workloadMetadata: {
       type: 'object',
       additionalProperties: false,
@@ -211,19 +229,27 @@ function extractTo(version: string, files: readonly string[], read: (p: string) 
 export function loadLibrary(source: LibrarySource): Library {
   const definitionFiles = source.files.filter((f) => /^[^/]+\/provisioner\.yaml$/.test(f));
   const provisioners = definitionFiles.map((f) => loadDefinition(source, f));
-  let workloadMetadata: Library['workloadMetadata'] = { properties: {}, required: [] };
-  let labels: Record<string, string> = {};
-  if (source.files.includes('library.yaml')) {
-    const lib = parseYamlMapping(source.describe('library.yaml'), source.read('library.yaml').toString('utf8'), 'library file');
-    if (!validateLibraryFile(lib.data)) {
-      const e = validateLibraryFile.errors![0]!;
-      throw lib.error(pointerToPath(e.instancePath), ajvMessage(e));
-    }
-    const wm = (lib.data['workloadMetadata'] ?? {}) as { properties?: Record<string, unknown>; required?: string[] };
-    workloadMetadata = { properties: wm.properties ?? {}, required: wm.required ?? [] };
-    labels = (lib.data['labels'] ?? {}) as Record<string, string>;
+  return { source, provisioners, ...loadLibraryFile(source) };
+}
+
+/** The platform keys of a library source's library.yaml, without loading its provisioners (cheap: for graph code). */
+export function loadPlatformKeys(source: LibrarySource): PlatformKeys {
+  return loadLibraryFile(source).platformKeys;
+}
+
+function loadLibraryFile(source: LibrarySource): Pick<Library, 'workloadMetadata' | 'labels' | 'platformKeys'> {
+  if (!source.files.includes('library.yaml')) return { workloadMetadata: { properties: {}, required: [] }, labels: {}, platformKeys: {} };
+  const lib = parseYamlMapping(source.describe('library.yaml'), source.read('library.yaml').toString('utf8'), 'library file');
+  if (!validateLibraryFile(lib.data)) {
+    const e = validateLibraryFile.errors![0]!;
+    throw lib.error(pointerToPath(e.instancePath), ajvMessage(e));
   }
-  return { source, provisioners, workloadMetadata, labels };
+  const wm = (lib.data['workloadMetadata'] ?? {}) as { properties?: Record<string, unknown>; required?: string[] };
+  return {
+    workloadMetadata: { properties: wm.properties ?? {}, required: wm.required ?? [] },
+    labels: (lib.data['labels'] ?? {}) as Record<string, string>,
+    platformKeys: (lib.data['platformKeys'] ?? {}) as PlatformKeys,
+  };
 }
 
 function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinition {

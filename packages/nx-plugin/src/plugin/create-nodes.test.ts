@@ -49,6 +49,49 @@ describe('createNodes', () => {
     expect(Object.keys(alpha.targets!).sort()).toEqual(['generate', 'score-inputs', 'validate']);
   });
 
+  // The platform's metadata keys come from the library's library.yaml (platformKeys), not from this plugin.
+  it.each([
+    {
+      name: 'namespace and system swapped',
+      keys: 'platformKeys:\n  namespace: level1System\n  system: engineNamespace\n',
+      tags: ['type:score-service', 'namespace:checkout', 'system:payments'],
+      metadata: { description: 'Score service alpha (system payments)' },
+    },
+    { name: 'only the repository', keys: 'platformKeys:\n  repository: repoSlug\n', tags: ['type:score-service'], metadata: { description: 'Score service alpha', repoSlug: 'MyOrg/alpha', owners: { MyOrg: { ownedFiles: [{ files: ['*'] }] } } } },
+    { name: 'none declared', keys: '', tags: ['type:score-service'], metadata: { description: 'Score service alpha' } },
+  ])('takes tags and owners from the keys the library declares: $name', ({ keys, tags, metadata }) => {
+    const files = sampleWorkspace();
+    files['provisioners/library.yaml'] = files['provisioners/library.yaml']!.replace(/^platformKeys:\n( {2}.*\n)+/m, keys);
+    const alpha = run(workspace(files), SCORE_FILES)[0]![1].projects!['services/alpha']!;
+    expect(alpha.tags).toEqual(tags);
+    expect(alpha.metadata).toMatchObject(metadata);
+    if (!('repoSlug' in metadata)) expect(alpha.metadata).not.toHaveProperty('owners');
+  });
+
+  it('fails every service with the position of a malformed platformKeys', () => {
+    const files = sampleWorkspace();
+    files['provisioners/library.yaml'] = files['provisioners/library.yaml']!.replace('  system: level1System\n  repository', '  system: 3\n  repository');
+    const root = workspace(files);
+    let caught: unknown;
+    try {
+      run(root, SCORE_FILES);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(AggregateCreateNodesError);
+    const errors = (caught as AggregateCreateNodesError).errors;
+    expect(errors.map(([file]) => file)).toEqual(SCORE_FILES);
+    expect(errors[0]![1].message).toBe('provisioners/library.yaml:5:3: platformKeys.system: must be string');
+  });
+
+  it('describes every target and tells how to get its help', () => {
+    const alpha = run(workspace(sampleWorkspace()), SCORE_FILES)[0]![1].projects!['services/alpha']!;
+    for (const [name, target] of Object.entries(alpha.targets!)) {
+      expect(target.metadata?.description, name).toMatch(/alpha/);
+      expect(target.metadata?.help?.command, name).toBe(`npx nx run alpha:${name} --help`);
+    }
+  });
+
   it('infers generate with one configuration per environment, exact inputs and outputs', () => {
     const root = workspace(sampleWorkspace());
     const alpha = run(root, SCORE_FILES)[0]![1].projects!['services/alpha']!;

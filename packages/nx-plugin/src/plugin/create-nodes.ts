@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { AggregateCreateNodesError } from '@nx/devkit';
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { isUserError, loadServiceConfig, parseYamlMapping } from '@score-nx/engine';
-import type { ServiceConfig } from '@score-nx/engine';
+import type { PlatformKeys, ServiceConfig } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../paths';
 import { WorkspaceState } from '../workspace-state';
 import { globToRegExp, normalizeOptions } from './options';
@@ -139,6 +139,8 @@ interface SharedInfo {
   regular: string[];
   preview: string[];
   kubernetesVersions: Record<string, string>;
+  /** The workload metadata keys the library declares for tags and owners. */
+  platformKeys: PlatformKeys;
 }
 
 function sharedInfo(state: WorkspaceState, options: NormalizedOptions): SharedInfo {
@@ -154,32 +156,80 @@ function sharedInfo(state: WorkspaceState, options: NormalizedOptions): SharedIn
     regular: selected.filter((e) => !e.preview).map((e) => e.name),
     preview: selected.filter((e) => e.preview).map((e) => e.name),
     kubernetesVersions: Object.fromEntries(selected.map((e) => [e.name, e.kubernetesVersion])),
+    platformKeys: state.platformKeys(),
   };
 }
 
+/** What every target builder of one service needs. */
+interface TargetContext {
+  name: string;
+  shared: SharedInfo;
+  options: NormalizedOptions;
+  /** Whether the service deploys to an environment (no service-config.yaml: everywhere). */
+  deploys: (env: string) => boolean;
+  /** Regular and preview environments the service deploys to. */
+  deployed: string[];
+  previews: string[];
+  /** The service's own files: what a render reads inside its folder. */
+  renderInputs: InputDefinition[];
+  /** A service that cannot be read: every target fails with this message. */
+  failure: { serviceError?: string };
+}
+
+const TECHNOLOGIES = ['score'];
+
 function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState, options: NormalizedOptions): ProjectConfiguration {
   const deploys = (env: string) => !s.config || env in s.config.environments;
-  const deployed = shared.regular.filter(deploys);
-  const previews = shared.preview.filter(deploys);
-  const used = [...deployed, ...previews];
-  const versionOf = (env: string) => state.libraryVersion(state.environments().get(env)!, s.config);
-  const name = s.name;
-  const outputBase = `{workspaceRoot}/${options.outputRoot}/{options.environment}`;
-
-  const versions = new Set(used.map(versionOf));
-  const externalInputs: InputDefinition[] = [
-    ...used.map((e) => `{workspaceRoot}/${state.environments().get(e)!.file}`),
-    ...(versions.has('workspace') ? ['{workspaceRoot}/provisioners/**/*'] : []),
-    ...([...versions].some((v) => v !== 'workspace') ? ['{workspaceRoot}/provisioner-releases.yaml'] : []),
-    ...options.extraInputs,
-  ];
-  const renderInputs: InputDefinition[] = ['{projectRoot}/**/*', { externalDependencies: [] }];
-  const technologies = ['score'];
+  const ctx: TargetContext = {
+    name: s.name,
+    shared,
+    options,
+    deploys,
+    deployed: shared.regular.filter(deploys),
+    previews: shared.preview.filter(deploys),
+    renderInputs: ['{projectRoot}/**/*', { externalDependencies: [] }],
+    failure: s.problem !== undefined ? { serviceError: s.problem } : {},
+  };
   const targets: Record<string, TargetConfiguration> = {};
-  const failure = s.problem !== undefined ? { serviceError: s.problem } : {};
-  const outputDirs = (envs: readonly string[]) => Object.fromEntries(envs.map((e) => [e, `${e}/${name}`]));
+  targets[options.generateTargetName] = generateTarget(ctx);
+  targets[options.validateTargetName] = validateTarget(ctx);
+  if (ctx.previews.length > 0) targets[options.previewTargetName] = previewTarget(ctx);
+  targets[options.inputsTargetName] = inputsTarget(ctx, state, s.config);
 
-  targets[options.generateTargetName] = {
+  const keys = shared.platformKeys;
+  const metadataValue = (key: string | undefined) => {
+    const v = key === undefined ? undefined : s.metadata[key];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const namespace = metadataValue(keys.namespace);
+  const system = metadataValue(keys.system);
+  const repository = metadataValue(keys.repository);
+  const tags = [SERVICE_TAG, ...(namespace !== undefined ? [`namespace:${namespace}`] : []), ...(system !== undefined ? [`system:${system}`] : [])];
+  const owner = repository?.includes('/') ? repository.split('/')[0] : undefined;
+  const annotations = s.metadata['annotations'];
+  const described = annotations && typeof annotations === 'object' ? (annotations as Record<string, unknown>)['description'] : undefined;
+
+  return {
+    root: s.root,
+    name: s.name,
+    projectType: 'application',
+    tags,
+    metadata: {
+      description: typeof described === 'string' ? described : `Score service ${s.name}${system !== undefined ? ` (system ${system})` : ''}`,
+      technologies: TECHNOLOGIES,
+      ...(repository !== undefined ? { repoSlug: repository } : {}),
+      ...(owner ? { owners: { [owner]: { ownedFiles: [{ files: ['*'] as ['*'] }] } } } : {}),
+      targetGroups: { Score: Object.keys(targets) },
+    },
+    targets,
+  };
+}
+
+const outputDirs = (name: string, envs: readonly string[]) => Object.fromEntries(envs.map((e) => [e, `${e}/${name}`]));
+
+/** Renders the service's manifests: all its environments, or one per configuration. */
+function generateTarget({ name, shared, options, deploys, deployed, renderInputs, failure }: TargetContext): TargetConfiguration {
+  return {
     executor: `${EXECUTOR_PACKAGE}:generate`,
     cache: true,
     inputs: renderInputs,
@@ -191,12 +241,12 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
       environment: ALL_ENVIRONMENTS,
       environments: deployed,
       outputRoot: options.outputRoot,
-      outputDirs: outputDirs(deployed),
+      outputDirs: outputDirs(name, deployed),
       ...failure,
     },
-    configurations: Object.fromEntries(shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [], outputDirs: outputDirs(deploys(e) ? [e] : []) }])),
+    configurations: Object.fromEntries(shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [], outputDirs: outputDirs(name, deploys(e) ? [e] : []) }])),
     metadata: {
-      technologies,
+      technologies: TECHNOLOGIES,
       description: `Render ${name} to ${options.outputRoot}/<env>/${name}/manifests.yaml: every environment it deploys to (${deployed.join(', ') || 'none'}), or one with :<env>`,
       help: {
         command: `npx nx run ${name}:${options.generateTargetName} --help`,
@@ -204,18 +254,22 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
       },
     },
   };
+}
 
-  targets[options.validateTargetName] = {
+/** Validates the rendered manifests of each environment against its Kubernetes version. */
+function validateTarget({ name, shared, options, deploys, deployed, failure }: TargetContext): TargetConfiguration {
+  const versions = pick(shared.kubernetesVersions, deployed);
+  return {
     executor: `${EXECUTOR_PACKAGE}:validate`,
     cache: true,
     dependsOn: [options.generateTargetName],
-    inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, ...schemaInputs(options.schemaLocations, deployed.map((e) => shared.kubernetesVersions[e]!)), { externalDependencies: [] }],
+    inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, ...schemaInputs(options.schemaLocations, deployed.map((e) => versions[e]).filter((v) => v !== undefined)), { externalDependencies: [] }],
     outputs: [],
     options: {
       environment: ALL_ENVIRONMENTS,
       environments: deployed,
       outputRoot: options.outputRoot,
-      kubernetesVersions: pick(shared.kubernetesVersions, deployed),
+      kubernetesVersions: versions,
       schemaLocations: options.schemaLocations,
       strict: options.strict,
       ...failure,
@@ -224,72 +278,66 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
       shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [], kubernetesVersions: deploys(e) ? pick(shared.kubernetesVersions, [e]) : {} }]),
     ),
     metadata: {
-      technologies,
+      technologies: TECHNOLOGIES,
       description: `Validate ${name}'s rendered manifests against each environment's Kubernetes version (kubeconform)`,
       help: { command: `npx nx run ${name}:${options.validateTargetName} --help`, example: { args: [`--configuration=${deployed[0] ?? 'dev'}`] } },
     },
   };
+}
 
-  if (previews.length > 0) {
-    targets[options.previewTargetName] = {
-      executor: `${EXECUTOR_PACKAGE}:generate`,
-      cache: true,
-      inputs: renderInputs,
-      outputs: [`${outputBase}/pr-{options.pr}/${name}`],
-      options: {
-        environment: previews[0],
-        environments: previews,
-        outputRoot: options.outputRoot,
-        preview: true,
-        ...failure,
-      },
-      ...(previews.length > 1 ? { configurations: Object.fromEntries(previews.map((e) => [e, { environment: e }])) } : {}),
-      metadata: {
-        technologies,
-        description: `Render ${name} for a pull request's preview environment (${previews.join(', ')}): --pr=<number>, cached per PR`,
-        help: { command: `npx nx run ${name}:${options.previewTargetName} --help`, example: { options: { pr: 42 } } },
-      },
-    };
-  }
-
-  targets[options.inputsTargetName] = {
-    executor: 'nx:noop',
-    cache: false,
-    inputs: externalInputs,
+/** Renders the service for a pull request's preview environment (only built when the service has one). */
+function previewTarget({ name, options, previews, renderInputs, failure }: TargetContext): TargetConfiguration {
+  return {
+    executor: `${EXECUTOR_PACKAGE}:generate`,
+    cache: true,
+    inputs: renderInputs,
+    outputs: [`{workspaceRoot}/${options.outputRoot}/{options.environment}/pr-{options.pr}/${name}`],
+    options: {
+      environment: previews[0],
+      environments: previews,
+      outputRoot: options.outputRoot,
+      preview: true,
+      ...failure,
+    },
+    ...(previews.length > 1 ? { configurations: Object.fromEntries(previews.map((e) => [e, { environment: e }])) } : {}),
     metadata: {
-      technologies,
-      description: `Does nothing: its inputs name the workspace files ${name}'s renders read outside its folder, so that nx affected marks ${name} when they change (the generate hasher hashes them per environment)`,
+      technologies: TECHNOLOGIES,
+      description: `Render ${name} for a pull request's preview environment (${previews.join(', ')}): --pr=<number>, cached per PR`,
+      help: { command: `npx nx run ${name}:${options.previewTargetName} --help`, example: { options: { pr: 42 } } },
     },
   };
+}
 
-  const tags = [SERVICE_TAG];
-  const ns = s.metadata['engineNamespace'];
-  if (typeof ns === 'string' && ns !== '') tags.push(`namespace:${ns}`);
-  const system = s.metadata['level1System'];
-  if (typeof system === 'string' && system !== '') tags.push(`system:${system}`);
-  const repoSlug = s.metadata['repoSlug'];
-  const owner = typeof repoSlug === 'string' && repoSlug.includes('/') ? repoSlug.split('/')[0]! : undefined;
-  const annotations = s.metadata['annotations'];
-  const described = annotations && typeof annotations === 'object' ? (annotations as Record<string, unknown>)['description'] : undefined;
-
+/** A no-op whose inputs are the workspace files the service's renders read outside its folder, for nx affected. */
+function inputsTarget({ name, options, deployed, previews }: TargetContext, state: WorkspaceState, config: ServiceConfig | undefined): TargetConfiguration {
+  const used = [...deployed, ...previews];
+  const environments = state.environments();
+  const definitions = used.map((e) => environments.get(e)).filter((e) => e !== undefined);
+  const versions = new Set(definitions.map((e) => state.libraryVersion(e, config)));
   return {
-    root: s.root,
-    name,
-    projectType: 'application',
-    tags,
+    executor: 'nx:noop',
+    cache: false,
+    inputs: [
+      ...definitions.map((e) => `{workspaceRoot}/${e.file}`),
+      ...(versions.has('workspace') ? ['{workspaceRoot}/provisioners/**/*'] : []),
+      ...([...versions].some((v) => v !== 'workspace') ? ['{workspaceRoot}/provisioner-releases.yaml'] : []),
+      ...options.extraInputs,
+    ],
     metadata: {
-      description: typeof described === 'string' ? described : `Score service ${name}${typeof system === 'string' ? ` (system ${system})` : ''}`,
-      technologies,
-      ...(typeof repoSlug === 'string' ? { repoSlug } : {}),
-      ...(owner ? { owners: { [owner]: { ownedFiles: [{ files: ['*'] as ['*'] }] } } } : {}),
-      targetGroups: { Score: Object.keys(targets) },
+      technologies: TECHNOLOGIES,
+      description: `Does nothing: its inputs name the workspace files ${name}'s renders read outside its folder, so that nx affected marks ${name} when they change (the generate hasher hashes them per environment)`,
+      help: { command: `npx nx run ${name}:${options.inputsTargetName} --help`, example: { args: [] } },
     },
-    targets,
   };
 }
 
 function pick<T>(record: Record<string, T>, keys: string[]): Record<string, T> {
-  return Object.fromEntries(keys.filter((k) => k in record).map((k) => [k, record[k]!]));
+  const picked: Record<string, T> = {};
+  for (const k of keys) {
+    const value = record[k];
+    if (value !== undefined) picked[k] = value;
+  }
+  return picked;
 }
 
 /**

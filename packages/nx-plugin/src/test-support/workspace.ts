@@ -38,6 +38,10 @@ export const ENVIRONMENTS: Record<string, string> = {
 export const LIBRARY: Record<string, string> = {
   'provisioners/library.yaml': `labels:
   platform.example.com/system: level1System
+platformKeys:
+  namespace: engineNamespace
+  system: level1System
+  repository: repoSlug
 workloadMetadata:
   properties:
     engineNamespace: { type: string }
