@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -75,41 +75,6 @@ describe('score-nx generate', () => {
     expect(readFileSync(join(dir, 'out.yaml'), 'utf8')).toContain('value: "8080"\n');
   });
 
-  it('reports a broken Score file in one placed line, with nothing on stdout and no output file', async () => {
-    const dir = service(BROKEN);
-    const result = await cli(['generate', 'svc', '--output', 'out.yaml'], dir);
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'svc/score.yaml:8:7: containers.main.variables.PORT: must be string\n' });
-    expect(existsSync(join(dir, 'out.yaml'))).toBe(false);
-    expect(readdirSync(dir)).toEqual(['svc']);
-  });
-
-  it('reports YAML and conversion errors the same way', async () => {
-    const yamlError = await cli(['generate', 'svc'], service('a: 1\na: 2\n'));
-    expect(yamlError).toEqual({ code: 1, stdout: '', stderr: "svc/score.yaml:2:1: duplicate key 'a': map keys must be unique\n" });
-    const refError = await cli(['generate', 'svc'], service(BROKEN.replace('8080', '${metadata.port}')));
-    expect(refError).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: "svc/score.yaml:8:7: containers.main.variables.PORT: invalid ref 'metadata.port': key 'port' not found\n",
-    });
-  });
-
-  it('reports a missing file or folder, and a folder without score.yaml', async () => {
-    const dir = useTempDir();
-    mkdirSync(join(dir, 'empty'));
-    expect(await cli(['generate', 'nope'], dir)).toEqual({ code: 1, stdout: '', stderr: 'nope: no such file or folder\n' });
-    expect(await cli(['generate', 'empty'], dir)).toEqual({ code: 1, stdout: '', stderr: 'empty: the folder has no score.yaml\n' });
-  });
-
-  it('reports an output it cannot write', async () => {
-    const dir = service(BROKEN.replace('8080', '"8080"'));
-    expect(await cli(['generate', 'svc', '-o', 'missing/out.yaml'], dir)).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: 'missing/out.yaml: cannot write the output: ENOENT\n',
-    });
-  });
-
   it('logs upgrades of deprecated forms as warnings', async () => {
     const dir = service('apiVersion: score.dev/v1b1\nmetadata:\n  name: old\ncontainers:\n  main:\n    image: nginx\n    files:\n      - target: /etc/a\n        content: x\n');
     const { code, stderr } = await cli(['generate', 'svc'], dir);
@@ -117,32 +82,9 @@ describe('score-nx generate', () => {
     expect(stderr).toBe('warning: svc/score.yaml: containers.main.files: converted the deprecated list form to a map keyed by target\nsvc/score.yaml: 2 objects\n');
   });
 
-  it('fails with usage errors from the argument parser', async () => {
-    const { code, stdout, stderr } = await cli(['generate'], REPO);
-    expect([code, stdout]).toEqual([1, '']);
-    expect(stderr).toBe("error: missing required argument 'service'\n");
-  });
 });
 
 describe('score-nx generate: the edges of the trust boundary (issue 11)', () => {
-  const OK = 'apiVersion: score.dev/v1b1\nmetadata:\n  name: ok\ncontainers:\n  main:\n    image: nginx\n';
-
-  it('refuses -o score.yaml: the output never replaces an input', async () => {
-    const dir = service(OK);
-    const { code, stderr } = await cli(['generate', 'svc', '-o', 'svc/score.yaml'], dir);
-    expect(code).toBe(1);
-    expect(stderr).toBe('svc/score.yaml: is an input of this render; refusing to write the output over it\n');
-    expect(readFileSync(join(dir, 'svc/score.yaml'), 'utf8')).toBe(OK);
-  });
-
-  it('refuses -o . instead of writing a temp file into the parent folder', async () => {
-    const dir = service(OK);
-    const { code, stderr } = await cli(['generate', '.', '-o', '.'], join(dir, 'svc'));
-    expect(code).toBe(1);
-    expect(stderr).toBe('.: is a folder; give a file name for the output\n');
-    expect(readdirSync(dir)).toEqual(['svc']);
-  });
-
   it('writes through a symlink in place instead of replacing the link with a file', async () => {
     const dir = service(OK);
     writeFileSync(join(dir, 'real.yaml'), '');
@@ -160,6 +102,63 @@ describe('score-nx generate: the edges of the trust boundary (issue 11)', () => 
     const same: { env?: string } = {};
     applyArgoCdEnvironment(same, { ARGOCD_ENV_ENVIRONMENT: 'dev', PARAM_ENVIRONMENT: 'dev' });
     expect(same.env).toBe('dev');
+  });
+});
+
+const OK = 'apiVersion: score.dev/v1b1\nmetadata:\n  name: ok\ncontainers:\n  main:\n    image: nginx\n';
+
+/**
+ * Failures, as kubeconform's acceptance.bats lists them: arguments in, exit code 1, nothing on stdout, the exact
+ * message on stderr, and nothing written (the temp folder holds what it held before, the Score file is unchanged).
+ * `score` is svc/score.yaml, `folders` are empty folders beside it, `cwd` is relative to the temp folder.
+ */
+const FAILURES: Array<{ name: string; argv: string[]; stderr: string; score?: string; folders?: string[]; cwd?: string }> = [
+  {
+    name: 'a broken Score file: one placed line, no output file',
+    score: BROKEN,
+    argv: ['generate', 'svc', '--output', 'out.yaml'],
+    stderr: 'svc/score.yaml:8:7: containers.main.variables.PORT: must be string\n',
+  },
+  { name: 'a YAML error', score: 'a: 1\na: 2\n', argv: ['generate', 'svc'], stderr: "svc/score.yaml:2:1: duplicate key 'a': map keys must be unique\n" },
+  {
+    name: 'a conversion error',
+    score: BROKEN.replace('8080', '${metadata.port}'),
+    argv: ['generate', 'svc'],
+    stderr: "svc/score.yaml:8:7: containers.main.variables.PORT: invalid ref 'metadata.port': key 'port' not found\n",
+  },
+  { name: 'a missing file or folder', argv: ['generate', 'nope'], stderr: 'nope: no such file or folder\n' },
+  { name: 'a folder without score.yaml', folders: ['empty'], argv: ['generate', 'empty'], stderr: 'empty: the folder has no score.yaml\n' },
+  { name: 'an output it cannot write', score: BROKEN.replace('8080', '"8080"'), argv: ['generate', 'svc', '-o', 'missing/out.yaml'], stderr: 'missing/out.yaml: cannot write the output: ENOENT\n' },
+  { name: 'a usage error from the argument parser', argv: ['generate'], stderr: "error: missing required argument 'service'\n" },
+  {
+    name: '-o score.yaml (issue 11): the output never replaces an input',
+    score: OK,
+    argv: ['generate', 'svc', '-o', 'svc/score.yaml'],
+    stderr: 'svc/score.yaml: is an input of this render; refusing to write the output over it\n',
+  },
+  {
+    name: '-o . (issue 11) instead of writing a temp file into the parent folder',
+    score: OK,
+    cwd: 'svc',
+    argv: ['generate', '.', '-o', '.'],
+    stderr: '.: is a folder; give a file name for the output\n',
+  },
+];
+
+describe('score-nx generate fails', () => {
+  const listing = (dir: string) => readdirSync(dir, { recursive: true }).map(String).sort();
+
+  it.each(FAILURES)('on $name', async ({ argv, stderr, score, folders, cwd }) => {
+    const dir = useTempDir();
+    if (score !== undefined) {
+      mkdirSync(join(dir, 'svc'));
+      writeFileSync(join(dir, 'svc', 'score.yaml'), score);
+    }
+    for (const folder of folders ?? []) mkdirSync(join(dir, folder));
+    const before = listing(dir);
+    expect(await cli(argv, join(dir, cwd ?? '.'))).toEqual({ code: 1, stdout: '', stderr });
+    expect(listing(dir)).toEqual(before);
+    if (score !== undefined) expect(readFileSync(join(dir, 'svc', 'score.yaml'), 'utf8')).toBe(score);
   });
 });
 
