@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { USAGE } from './cli-args';
 import { K8S_LOCATION, LOCAL, SHARED_CRD_LOCATION, deployment, kubeconform, tmpdir } from '../test-support/run';
 import { missingReference, sharedCrdCatalog } from '../test-support/paths';
 
@@ -435,64 +436,6 @@ describe('flags (spec §1)', () => {
     });
   });
 
-  it('a bad -kubernetes-version prints the error and the usage on stderr, exit 1', async () => {
-    const r = await kubeconform(['-kubernetes-version', '1.33', 'a.yaml']);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe(
-      'invalid value "1.33" for flag -kubernetes-version: 1.33 is not a valid version. Valid values are "master" (default) or full version x.y.z (e.g. "1.27.2")',
-    );
-    expect(r.stderr.split('\n')[1]).toBe('Usage: kubeconform [OPTION]... [FILE OR FOLDER]...');
-  });
-
-  it('an unknown output format', async () => {
-    expect(await kubeconform(['-output', 'yaml', 'a.yaml'])).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: "'outputFormat' must be 'json', 'junit', 'pretty', 'tap' or 'text'\n",
-    });
-  });
-
-  it('unknown flag, missing value, bad boolean', async () => {
-    expect((await kubeconform(['-nope'])).stderr.split('\n')[0]).toBe('flag provided but not defined: -nope');
-    expect((await kubeconform(['-output'])).stderr.split('\n')[0]).toBe('flag needs an argument: -output');
-    expect((await kubeconform(['-strict=maybe'])).stderr.split('\n')[0]).toBe('invalid boolean value "maybe" for -strict: parse error');
-  });
-
-  it('-h prints usage to stdout, exit 0', async () => {
-    const r = await kubeconform(['-h']);
-    expect(r.code).toBe(0);
-    expect(r.stdout.startsWith('Usage: kubeconform [OPTION]... [FILE OR FOLDER]...\n  -cache string\n')).toBe(true);
-  });
-
-  it('a template that does not render stops the run', async () => {
-    expect(await kubeconform(['-schema-location', '/x/{{ .Nope }}.json', 'a.yaml'])).toEqual({
-      code: 1,
-      stdout: '',
-      stderr:
-        'failed initialising schema location registry: template: tpl:1:6: executing "tpl" at <.Nope>: can\'t evaluate field Nope in type struct { NormalizedKubernetesVersion string; StrictSuffix string; ResourceKind string; ResourceAPIVersion string; Group string; KindSuffix string }\n',
-    });
-    expect((await kubeconform(['-schema-location', '/x/{{ .Group.json', 'a.yaml'])).stderr).toBe('failed initialising schema location registry: template: tpl:1: unclosed action\n');
-  });
-
-  it('-cache must name an existing folder', async () => {
-    const dir = tmpdir();
-    expect(await kubeconform(['-cache', 'nowhere', 'a.yaml'], { cwd: dir })).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: 'failed opening cache folder nowhere: stat nowhere: no such file or directory\n',
-    });
-  });
-
-  it('-n 0 deadlocks like Go (exit 2)', async () => {
-    const dir = tmpdir({ 'a.yaml': deployment() });
-    expect(await kubeconform([...LOCAL, '-n', '0', 'a.yaml'], { cwd: dir })).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: 'fatal error: all goroutines are asleep - deadlock!\n',
-    });
-  });
-
   it('directory shorthand appends the standalone layout; file:// works', async () => {
     const dir = tmpdir({
       'schemas/v1.33.0-standalone-strict/configmap-v1.json': JSON.stringify({ type: 'object', properties: { data: { type: 'object' } }, additionalProperties: true }),
@@ -503,5 +446,48 @@ describe('flags (spec §1)', () => {
       expect(await kubeconform(['-kubernetes-version', '1.33.0', '-strict', '-schema-location', loc, 'c.yaml'], { cwd: dir })).toEqual({ code: 1, stdout: want, stderr: '' });
     }
     expect(fs.existsSync(path.join(dir, 'schemas'))).toBe(true);
+  });
+});
+
+const TEMPLATE_FIELDS = 'struct { NormalizedKubernetesVersion string; StrictSuffix string; ResourceKind string; ResourceAPIVersion string; Group string; KindSuffix string }';
+
+/**
+ * Command lines that stop before validating, as kubeconform's acceptance.bats lists them: argv in; exit code,
+ * stdout and the exact stderr out. `usage` rows print the message and then the usage on stderr. Each runs in a
+ * temp folder holding `files`.
+ */
+const STOPS: Array<{ name: string; argv: string[]; stderr: string; code?: number; usage?: true; files?: Record<string, string> }> = [
+  {
+    name: 'a bad -kubernetes-version',
+    argv: ['-kubernetes-version', '1.33', 'a.yaml'],
+    usage: true,
+    stderr: 'invalid value "1.33" for flag -kubernetes-version: 1.33 is not a valid version. Valid values are "master" (default) or full version x.y.z (e.g. "1.27.2")',
+  },
+  { name: 'an unknown flag', argv: ['-nope'], usage: true, stderr: 'flag provided but not defined: -nope' },
+  { name: 'a flag without its value', argv: ['-output'], usage: true, stderr: 'flag needs an argument: -output' },
+  { name: 'a bad boolean', argv: ['-strict=maybe'], usage: true, stderr: 'invalid boolean value "maybe" for -strict: parse error' },
+  { name: 'an unknown output format', argv: ['-output', 'yaml', 'a.yaml'], stderr: "'outputFormat' must be 'json', 'junit', 'pretty', 'tap' or 'text'\n" },
+  {
+    name: 'a template field that does not exist',
+    argv: ['-schema-location', '/x/{{ .Nope }}.json', 'a.yaml'],
+    stderr: `failed initialising schema location registry: template: tpl:1:6: executing "tpl" at <.Nope>: can't evaluate field Nope in type ${TEMPLATE_FIELDS}\n`,
+  },
+  { name: 'an unclosed template action', argv: ['-schema-location', '/x/{{ .Group.json', 'a.yaml'], stderr: 'failed initialising schema location registry: template: tpl:1: unclosed action\n' },
+  { name: 'a -cache folder that does not exist', argv: ['-cache', 'nowhere', 'a.yaml'], stderr: 'failed opening cache folder nowhere: stat nowhere: no such file or directory\n' },
+  { name: '-n 0: deadlocks like Go (exit 2)', argv: [...LOCAL, '-n', '0', 'a.yaml'], files: { 'a.yaml': deployment() }, code: 2, stderr: 'fatal error: all goroutines are asleep - deadlock!\n' },
+];
+
+describe('command lines that stop before validating (spec §1)', () => {
+  it('prints the usage kubeconform prints', () => {
+    expect(USAGE.startsWith('Usage: kubeconform [OPTION]... [FILE OR FOLDER]...\n  -cache string\n')).toBe(true);
+  });
+
+  it.each(STOPS)('$name', async ({ argv, stderr, code, usage, files }) => {
+    const dir = tmpdir(files);
+    expect(await kubeconform(argv, { cwd: dir })).toEqual({ code: code ?? 1, stdout: '', stderr: usage ? `${stderr}\n${USAGE}\n` : stderr });
+  });
+
+  it('-h prints usage to stdout, exit 0', async () => {
+    expect(await kubeconform(['-h'])).toEqual({ code: 0, stdout: `${USAGE}\n`, stderr: '' });
   });
 });
