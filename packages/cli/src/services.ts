@@ -24,7 +24,8 @@ export function findService(root: string, cwd: string, nameOrPath: string): Serv
   }
   const services = listServices(root);
   const match = services.filter((s) => s.name === nameOrPath);
-  if (match.length === 1) return match[0]!;
-  if (match.length > 1) throw new UserError(`two services are named '${nameOrPath}': ${match.map((s) => s.path).join(', ')}`);
+  const [only, ...others] = match;
+  if (only !== undefined && others.length === 0) return only;
+  if (only !== undefined) throw new UserError(`two services are named '${nameOrPath}': ${match.map((s) => s.path).join(', ')}`);
   throw new UserError(`unknown service '${nameOrPath}' (services: ${services.map((s) => s.name).join(', ') || 'none'})`);
 }

@@ -51,7 +51,8 @@ export function promote(root: string, serviceDir: string, flags: PromoteFlags): 
   if (!existsSync(configPath)) throw new UserError(`${SERVICE_CONFIG_FILE} not found in ${serviceDir}`);
   const text = readFileSync(configPath, 'utf8');
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new UserError(`${SERVICE_CONFIG_FILE}: ${doc.errors[0]!.message.split('\n')[0]}`);
+  const [firstError] = doc.errors;
+  if (firstError !== undefined) throw new UserError(`${SERVICE_CONFIG_FILE}: ${firstError.message.split('\n')[0]}`);
   const environments = loadEnvironments(root);
   const containers = Object.keys(loadScoreFile(join(serviceDir, 'score.yaml'), 'score.yaml').workload.containers).sort();
   const requireEnv = (env: string) => {
@@ -117,8 +118,9 @@ function parseImageSpec(spec: string, containers: string[]): { container: string
   // `container=ref`; a bare ref is for the only container. `=` cannot appear in an image reference.
   const eq = spec.indexOf('=');
   if (eq > 0) return { container: spec.slice(0, eq), image: validImage(spec.slice(eq + 1)) };
-  if (containers.length !== 1) throw new UserError(`the service has containers ${containers.join(', ')}: say which, as <container>=<image>`);
-  return { container: containers[0]!, image: validImage(spec) };
+  const [only, ...others] = containers;
+  if (only === undefined || others.length > 0) throw new UserError(`the service has containers ${containers.join(', ')}: say which, as <container>=<image>`);
+  return { container: only, image: validImage(spec) };
 }
 
 function validImage(ref: string): string {

@@ -72,15 +72,21 @@ export function tableWidth(columns: number | undefined): number {
  * line is wider than `width` (`--format json` has every field unwrapped).
  */
 export function provisionerTable(rows: readonly ProvisionerRow[], width: number): string {
-  const cells = rows.map((r) => [r.type + (r.ownsWorkload ? ' *' : ''), r.class ?? '(any)', r.kind]);
-  const headers = ['TYPE', 'CLASS', 'KIND'];
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 2);
-  const lead = widths.reduce((a, b) => a + b, 0);
+  const cellsOf = (r: ProvisionerRow): [string, string, string] => [r.type + (r.ownsWorkload ? ' *' : ''), r.class ?? '(any)', r.kind];
+  const cells = rows.map(cellsOf);
+  const headers: [string, string, string] = ['TYPE', 'CLASS', 'KIND'];
+  const column = (i: 0 | 1 | 2) => Math.max(headers[i].length, ...cells.map((c) => c[i].length)) + 2;
+  const widths = [column(0), column(1), column(2)] as const;
+  const lead = widths[0] + widths[1] + widths[2];
   const ui = cliui({ width, wrap: true });
-  const fixed = (texts: string[]) => texts.map((text, i) => ({ text, width: widths[i]!, padding: [0, 0, 0, 0] }));
+  const fixed = ([type, cls, kind]: [string, string, string]) => [
+    { text: type, width: widths[0], padding: [0, 0, 0, 0] },
+    { text: cls, width: widths[1], padding: [0, 0, 0, 0] },
+    { text: kind, width: widths[2], padding: [0, 0, 0, 0] },
+  ];
   ui.div(...fixed(headers), { text: 'DESCRIPTION', padding: [0, 0, 0, 0] });
-  rows.forEach((r, i) => {
-    ui.div(...fixed(cells[i]!), { text: r.description, padding: [0, 0, 0, 0] });
+  rows.forEach((r) => {
+    ui.div(...fixed(cellsOf(r)), { text: r.description, padding: [0, 0, 0, 0] });
     ui.div({ text: '', width: lead, padding: [0, 0, 0, 0] }, { text: `params: ${r.params.join(', ') || '-'}`, padding: [0, 0, 0, 2] });
     ui.div({ text: '', width: lead, padding: [0, 0, 0, 0] }, { text: `outputs: ${r.outputs.join(', ') || '-'}`, padding: [0, 0, 0, 2] });
   });

@@ -19,10 +19,10 @@ const VERSION_FLAG = /^--?kubernetes-version(=|$)/;
 export function validateArgs(argv: readonly string[], io: CliIo): string[] {
   const rest: string[] = [];
   let envName: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+  const args = argv.values();
+  for (const a of args) {
     if (a === '--env' || a === '-env') {
-      envName = argv[++i];
+      envName = args.next().value;
       if (envName === undefined || envName === '') throw new UserError('validate: --env needs an environment name');
     } else if (a.startsWith('--env=')) envName = a.slice('--env='.length);
     else rest.push(a);

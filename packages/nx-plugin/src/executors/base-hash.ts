@@ -44,7 +44,13 @@ function flush(hasher: HasherContext['hasher']): void {
       perTaskEnvs,
     )
     .then(
-      (hashes) => pending.forEach((p, i) => p.resolve(hashes[i]!)),
+      (hashes) =>
+        pending.forEach((p, i) => {
+          const hash = hashes[i];
+          // Nx returns one hash per task, in order; a short answer is a bug to report, never a task without a hash.
+          if (hash === undefined) p.reject(new Error(`the task hasher returned ${hashes.length} hashes for ${pending.length} tasks`));
+          else p.resolve(hash);
+        }),
       (err: unknown) => pending.forEach((p) => p.reject(err)),
     );
 }

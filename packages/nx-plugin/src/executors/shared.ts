@@ -63,7 +63,10 @@ export async function* streamBatch<T>(
 ): AsyncIterableIterator<BatchExecutorTaskResult> {
   for (const { id, ref } of batchTasks(taskGraph, Object.keys(inputs))) {
     const startTime = Date.now();
-    const outcome = await run(inputs[id]!, ref);
+    const options = inputs[id];
+    // batchTasks orders the keys of `inputs`, so every id has options; a missing one is a bug, not a task to run.
+    if (options === undefined) throw new Error(`batch task ${id} has no options`);
+    const outcome = await run(options, ref);
     yield { task: id, result: { success: outcome.success, terminalOutput: outcome.lines.join('\n') + '\n', startTime, endTime: Date.now() } };
   }
 }

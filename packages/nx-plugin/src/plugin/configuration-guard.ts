@@ -20,13 +20,13 @@ export function configurationRequests(argv: readonly string[]): ConfigurationReq
   const args = argv.slice(2);
   const flag = (names: string[]): string[] => {
     const values: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
+    args.forEach((a, i) => {
+      const next = args[i + 1];
       for (const n of names) {
-        if (a === n && i + 1 < args.length) values.push(args[i + 1]!);
+        if (a === n && next !== undefined) values.push(next);
         else if (a.startsWith(`${n}=`)) values.push(a.slice(n.length + 1));
       }
-    }
+    });
     return values;
   };
   const configurations = flag(['-c', '--configuration']);
@@ -34,10 +34,10 @@ export function configurationRequests(argv: readonly string[]): ConfigurationReq
   const requests: ConfigurationRequest[] = [];
   for (const a of args) {
     if (a.startsWith('-')) continue;
-    const m = /^([^:\s]+):([^:\s]+)(?::([^\s]+))?$/.exec(a);
-    if (!m) continue;
-    const configuration = m[3] ?? configurations[configurations.length - 1];
-    if (configuration !== undefined) requests.push({ project: m[1]!, target: m[2]!, configuration });
+    const [, project, target, named] = /^([^:\s]+):([^:\s]+)(?::([^\s]+))?$/.exec(a) ?? [];
+    if (project === undefined || target === undefined) continue;
+    const configuration = named ?? configurations[configurations.length - 1];
+    if (configuration !== undefined) requests.push({ project, target, configuration });
   }
   const configuration = configurations[configurations.length - 1];
   if (configuration !== undefined) for (const target of targets) if (target !== '') requests.push({ target, configuration });
