@@ -79,7 +79,8 @@ describe('score-nx diff', () => {
     const r = await w.cli(['diff', '--env', 'dev', '--format', 'json']);
     const [web] = JSON.parse(r.stdout).services;
     expect(web.service).toBe('web');
-    expect(web.added).toEqual(['ConfigMap team-a/web-config (v1)']);
+    expect(web.added.map((a: { object: string }) => a.object)).toEqual(['ConfigMap team-a/web-config (v1)']);
+    expect(web.added[0].yaml.split('\n').slice(0, 4)).toEqual(['apiVersion: v1', 'data:', '  MODE: fast', 'kind: ConfigMap']);
     expect(web.changed.map((c: { object: string }) => c.object)).toEqual(['Deployment team-a/web (apps/v1)']);
     expect(web.changed[0].patch).toContain('+        - envFrom:');
   });
