@@ -236,7 +236,8 @@ function fitSections(sections: string[], room: number, fullOutput: string | unde
 function cutSection(section: string, size: number, where: string): string {
   const lines = section.split('\n');
   const note = (shown: number) => `_✂ ${section.length - shown} of ${section.length} characters of this section left out; ${where}._`;
-  const closing = (fenced: boolean, depth: number) => [...(fenced ? ['```'] : []), '', note(section.length), '', ...Array<string>(depth).fill('</details>'), ''].join('\n');
+  // Room is kept for the longest note, the one that says the whole section is left out.
+  const closing = (fenced: boolean, depth: number) => [...(fenced ? ['```'] : []), '', note(0), '', ...Array<string>(depth).fill('</details>'), ''].join('\n');
   let used = 0;
   let fenced = false;
   let depth = 0;
@@ -250,5 +251,5 @@ function cutSection(section: string, size: number, where: string): string {
     fenced = nextFenced;
     depth = nextDepth;
   }
-  return `${kept.join('\n')}\n${closing(fenced, depth).replace(note(section.length), note(used))}`;
+  return `${kept.join('\n')}\n${closing(fenced, depth).replace(note(0), note(used))}`;
 }
