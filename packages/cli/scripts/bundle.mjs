@@ -3,6 +3,7 @@
 // tarball installs with `npm install -g --offline` (no dependencies, no build step) and runs on plain Node 20.
 //   bundle/main.js      the CLI (what bin/score-nx.js loads when there is no dist/ beside it)
 //   bundle/parallel.js  the validator's worker-thread file, which it looks for beside itself
+//   bundle/diff-worker.js  the render thread of `score-nx diff`, which it looks for beside itself
 //   bundle/yaml-reader.js  the YAML reader a big-stack thread loads for deeply nested flow collections
 //   bundle/THIRD_PARTY_LICENSES.txt  the licenses of the bundled packages
 // `--clean` (postpack) removes bundle/ again, so a workspace checkout keeps running from dist/.
@@ -25,6 +26,7 @@ const result = await build({
     main: join(cliRoot, 'src/main.ts'),
     parallel: join(cliRoot, '../kubeconform/src/command-line/parallel.ts'),
     'yaml-reader': join(cliRoot, '../kubeconform/src/reading/yaml-reader.ts'),
+    'diff-worker': join(cliRoot, 'src/diff-worker.ts'),
   },
   outdir,
   bundle: true,
@@ -50,7 +52,7 @@ for (const input of Object.keys(result.metafile.inputs)) {
 }
 const notices = [...packages.keys()].sort().map((name) => packages.get(name));
 writeFileSync(join(outdir, 'THIRD_PARTY_LICENSES.txt'), notices.join(`\n${'-'.repeat(78)}\n\n`));
-for (const f of ['main.js', 'parallel.js', 'yaml-reader.js']) {
+for (const f of ['main.js', 'parallel.js', 'yaml-reader.js', 'diff-worker.js']) {
   if (!existsSync(join(outdir, f))) throw new Error(`bundle: ${relative(cliRoot, join(outdir, f))} was not written`);
 }
-process.stderr.write(`bundle: ${relative(process.cwd(), outdir) || '.'}: main.js, parallel.js, ${packages.size} bundled packages\n`);
+process.stderr.write(`bundle: ${relative(process.cwd(), outdir) || '.'}: main.js, parallel.js, diff-worker.js, ${packages.size} bundled packages\n`);
