@@ -1,6 +1,6 @@
 /**
  * Validation of large inputs on worker threads, as kubeconform spreads its work over `-n`
- * goroutines: the main thread only reads, cuts batches of whole documents (see stream.ts) and
+ * goroutines: the main thread only reads, cuts batches of whole documents (see reading/stream.ts) and
  * prints in input order; one worker per thread validates. Validating on the main thread too was
  * tried: its heap, with V8's default limits, grew to ~75 MiB of promoted garbage before the first
  * full collection, which put the peak RSS over 200 MiB. Workers get bounded heaps instead.
