@@ -57,7 +57,7 @@ describe('the packed CLI', { timeout: 180_000 }, () => {
   });
 
   it('is the bundle alone: no dist, no dependencies, and postpack leaves the workspace as it was', () => {
-    expect(packedFiles).toEqual(['bin/score-nx.js', 'bundle/THIRD_PARTY_LICENSES.txt', 'bundle/main.js', 'bundle/parallel.js', 'bundle/yaml-reader.js', 'package.json']);
+    expect(packedFiles).toEqual(['bin/score-nx.js', 'bundle/THIRD_PARTY_LICENSES.txt', 'bundle/diff-worker.js', 'bundle/main.js', 'bundle/parallel.js', 'bundle/yaml-reader.js', 'package.json']);
     expect(cliManifest.dependencies).toBeUndefined();
     expect(existsSync(join(REPO, 'packages/cli/bundle'))).toBe(false);
     const installed = join(prefixBin, '..', 'lib/node_modules/@score-nx/cli');
