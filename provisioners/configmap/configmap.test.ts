@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '@score-nx/engine';
 import { findObject } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
+import { at, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
 
 const labels = {
   'app.kubernetes.io/component': 'config',
@@ -68,9 +68,5 @@ describe('configmap', () => {
     const { objects } = render(score({ name, resources: { 'app-configuration': { type: 'configmap', params: { configData: { A: '1' } } } } }));
     expect(findObject(objects, 'ConfigMap').metadata.name).toMatch(/^sx+-[0-9a-f]{8}$/);
     expectValidNames(objects);
-  });
-
-  it('is valid against the Kubernetes schemas of every environment', async () => {
-    for (const env of ['dev', 'staging', 'prod']) await expectSchemaValid(render(withConfig({ A: '1' }), env));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findObject } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
+import { at, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
 import { byComponent, goldenYaml, kindCounts } from '../test-support/networking';
 
 const monitoring = (params: Record<string, unknown>) => ({ type: 'monitoring', params });
@@ -180,9 +180,5 @@ describe('monitoring', () => {
     const name = `very-long-service-name-${'x'.repeat(40)}`;
     const { objects } = render(score({ name, resources: { deployment: { type: 'blue-green' }, monitoring: monitoring({ devTeamSlackChannel: 'team' }) } }));
     expectValidNames(byComponent(objects, 'monitoring'));
-  });
-
-  it('schema: strict Kubernetes and CRD schemas (dev, prod)', async () => {
-    for (const env of ['dev', 'prod']) await expectSchemaValid(render(typical, env));
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findObject, tempService } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
+import { at, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
 import { byComponent, containerEnv, goldenYaml } from '../test-support/networking';
 
 const WEB = { image: 'registry.example.com/shop:1.0.0', variables: { REDIS_HOST: '${resources.cache.host}', REDIS_PORT: '${resources.cache.port}', REDIS_PASSWORD: '${resources.cache.password}', REDIS_URL: '${resources.cache.url}' } };
@@ -111,9 +111,5 @@ describe('redis', () => {
       const engine = score({ resources: { cache: cache({ engine: bad }) } });
       expect(renderError(engine)).toBe(`services/svc/score.yaml:${positionOf(engine, 'engine')}: resources.cache.params.engine: must be one of 'redis' or 'valkey'`);
     }
-  });
-
-  it('schema: strict Kubernetes and CRD schemas, nothing skipped', async () => {
-    for (const env of ['dev', 'prod']) await expectSchemaValid(render(typical, env));
   });
 });

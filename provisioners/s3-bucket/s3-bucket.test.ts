@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findObject } from '../test-support/render';
-import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
+import { at, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
 import { byComponent, containerEnv, goldenYaml } from '../test-support/networking';
 
 const WEB = { image: 'registry.example.com/shop:1.0.0', variables: { BUCKET: '${resources.docs.bucket}', AWS_REGION: '${resources.docs.region}' } };
@@ -79,9 +79,5 @@ describe('s3-bucket', () => {
       const access = score({ resources: { docs: bucket({ access: bad }) } });
       expect(renderError(access)).toBe(`services/svc/score.yaml:${positionOf(access, 'access')}: resources.docs.params.access: must be one of 'read-write' or 'read-only'`);
     }
-  });
-
-  it('schema: strict Kubernetes and CRD schemas (dev, prod)', async () => {
-    for (const env of ['dev', 'prod']) await expectSchemaValid(render(typical, env));
   });
 });

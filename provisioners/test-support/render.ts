@@ -14,20 +14,20 @@ export interface TempService {
 }
 
 /**
- * A temp workspace with this repository's environments/ and provisioners/ and one service, so that provisioner
+ * A temp workspace with the environments/ and provisioners/ of `sourceRoot` (this repository) and one service, so that provisioner
  * tests exercise the real library through the real engine without touching the repository.
  */
-export function tempService(scoreYaml: string, serviceConfigYaml?: string, files: Record<string, string> = {}, envMetadata: Record<string, string> = {}): TempService {
+export function tempService(scoreYaml: string, serviceConfigYaml?: string, files: Record<string, string> = {}, envMetadata: Record<string, string> = {}, sourceRoot = WORKSPACE_ROOT): TempService {
   const root = mkdtempSync(join(tmpdir(), 'score-nx-prov-'));
   // Temp workspaces have no release history: every environment uses the library as it is.
-  cpSync(join(WORKSPACE_ROOT, 'environments'), join(root, 'environments'), { recursive: true });
+  cpSync(join(sourceRoot, 'environments'), join(root, 'environments'), { recursive: true });
   for (const file of readdirSync(join(root, 'environments'))) {
     const path = join(root, 'environments', file);
     // Platform-owned metadata comes from the environment only: tests that need more of it add it there.
     const extra = Object.entries(envMetadata).map(([k, v]) => `\n  ${k}: ${JSON.stringify(v)}`).join('');
     writeFileSync(path, readFileSync(path, 'utf8').replace(/^provisioners: .*$/m, 'provisioners: workspace').replace(/^metadata:$/m, `metadata:${extra}`));
   }
-  cpSync(join(WORKSPACE_ROOT, 'provisioners'), join(root, 'provisioners'), {
+  cpSync(join(sourceRoot, 'provisioners'), join(root, 'provisioners'), {
     recursive: true,
     filter: (src) => !src.includes('node_modules') && !src.endsWith('.test.ts'),
   });

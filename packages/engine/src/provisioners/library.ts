@@ -8,6 +8,7 @@ import { sha256Hex } from '../util/hash';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
 import { gitMissingMessage, isGitMissing, readReleases } from './releases';
+import { checkTemplateReferences } from './template-includes';
 
 /** Where the library's files come from: the workspace folder as it is, or a release read from git. */
 export interface LibrarySource {
@@ -281,6 +282,7 @@ function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinit
     // Snippets every provisioner of the library may include (`{% include "_shared/namespace.yaml.njk" %}`).
     if (/^_shared\/[^/]+\.njk$/.test(f)) templateSources.set(f, source.read(f).toString('utf8'));
   }
+  checkTemplateReferences(templateSources, (name) => source.describe(name.startsWith('_shared/') ? name : `${folder}/${name}`));
   for (const [role, name] of Object.entries(data.templates ?? {})) {
     if (!templateSources.has(name)) throw doc.error(['templates', role], `template '${name}' does not exist in ${source.describe(folder)}`);
   }

@@ -4,6 +4,7 @@ import { encodeSecretRef } from '../convert/secrets';
 import { stringifyDocument } from '../output/canonical-yaml';
 import { sha256Hex } from '../util/hash';
 import { dnsLabel, dnsSubdomain } from './names';
+import { registerTemplateHelpers } from './template-helpers';
 
 /**
  * Provisioner templates render YAML, and every `{{ expression }}` is emitted as ONE complete YAML scalar:
@@ -88,7 +89,7 @@ class MemoryLoader extends nunjucks.Loader {
   }
   getSource(name: string) {
     const src = this.templates.get(name);
-    if (src === undefined) throw new Error(`template '${name}' is not part of this provisioner`);
+    if (src === undefined) throw new Error(name.startsWith('_shared/') ? `template '${name}' is not in the library's _shared/ folder` : `template '${name}' is not part of this provisioner`);
     return { src, path: name, noCache: false };
   }
   /** `./x.njk` and `../x.njk` relative to the including template, without reference to the process's folder. */
@@ -127,5 +128,6 @@ export function createTemplateEnvironment(templates: ReadonlyMap<string, string>
   env.addGlobal('encodeSecretRef', (name: string, key: string) => encodeSecretRef(name, key));
   env.addGlobal('merge', (...maps: Array<Record<string, unknown> | undefined>) => Object.assign({}, ...maps.filter(Boolean)));
   env.addFilter('merge', (base: Record<string, unknown>, ...maps: Array<Record<string, unknown> | undefined>) => Object.assign({}, base, ...maps.filter(Boolean)));
+  registerTemplateHelpers(env);
   return env;
 }
