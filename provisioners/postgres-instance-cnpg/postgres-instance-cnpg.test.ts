@@ -28,7 +28,7 @@ describe('postgres-instance (CloudNativePG, dev and preview)', () => {
     expect(cluster.apiVersion).toBe('postgresql.cnpg.io/v1');
     expect(cluster.metadata.namespace).toBe('payments');
     expect(cluster.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-5' });
-    expect(at(cluster, 'spec')).toEqual({ instances: 1, enableSuperuserAccess: false, storage: { size: '1Gi' }, bootstrap: { initdb: { database: 'app', owner: 'app' } } });
+    expect(at(cluster, 'spec')).toEqual({ imageName: 'ghcr.io/cloudnative-pg/postgresql:16', instances: 1, enableSuperuserAccess: false, storage: { size: '1Gi' }, bootstrap: { initdb: { database: 'app', owner: 'app' } } });
     expect(objects.some((o) => o.kind === 'Secret' || o.kind === 'ExternalSecret')).toBe(false);
     expect(yaml).not.toMatch(/password:\s*["']?[A-Za-z0-9]/i);
   });
@@ -45,8 +45,8 @@ describe('postgres-instance (CloudNativePG, dev and preview)', () => {
   });
 
   it('params: instances, storage, database and owner reach the Cluster', () => {
-    const { objects } = render(score({ containers: { web: WEB }, resources: { db: db({ instances: 3, storageSize: '20Gi', database: 'orders', owner: 'orders_app' }) } }));
-    expect(at(findObject(objects, 'Cluster'), 'spec')).toEqual({ instances: 3, enableSuperuserAccess: false, storage: { size: '20Gi' }, bootstrap: { initdb: { database: 'orders', owner: 'orders_app' } } });
+    const { objects } = render(score({ containers: { web: WEB }, resources: { db: db({ engineVersion: '17.2', instances: 3, storageSize: '20Gi', dbName: 'orders', username: 'orders_app' }) } }));
+    expect(at(findObject(objects, 'Cluster'), 'spec')).toEqual({ imageName: 'ghcr.io/cloudnative-pg/postgresql:17.2', instances: 3, enableSuperuserAccess: false, storage: { size: '20Gi' }, bootstrap: { initdb: { database: 'orders', owner: 'orders_app' } } });
     expect(containerEnv(objects).DB_NAME).toBe('orders');
     expect(containerEnv(objects).DB_USER).toBe('orders_app');
   });
@@ -75,7 +75,7 @@ describe('postgres-instance (CloudNativePG, dev and preview)', () => {
     const many = score({ resources: { db: db({ instances: 4 }) } });
     expect(renderError(many)).toBe(`services/svc/score.yaml:${positionOf(many, 'instances')}: resources.db.params.instances: must be <= 3`);
     for (const bad of INJECTIONS) {
-      for (const [key, pattern] of [['database', '^[a-zA-Z][a-zA-Z0-9_]{0,62}$'], ['owner', '^[a-zA-Z][a-zA-Z0-9_]{0,62}$'], ['storageSize', '^[1-9][0-9]{0,5}(Mi|Gi)$']] as const) {
+      for (const [key, pattern] of [['dbName', '^[a-zA-Z][a-zA-Z0-9_]{0,62}$'], ['username', '^[a-zA-Z][a-zA-Z0-9_]{0,62}$'], ['storageSize', '^[1-9][0-9]{0,5}(Mi|Gi)$'], ['engineVersion', '^[0-9]+(\\.[0-9]+)?$']] as const) {
         const text = score({ resources: { db: db({ [key]: bad }) } });
         expect(renderError(text)).toBe(`services/svc/score.yaml:${positionOf(text, key)}: resources.db.params.${key}: must match pattern ${pattern}`);
       }
