@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findObject, tempService } from '../test-support/render';
+import { findObject } from '../test-support/render';
+import { renderPreview } from '../test-support/preview';
 import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
 import { byComponent, containerEnv, goldenYaml } from '../test-support/networking';
 
@@ -7,14 +8,6 @@ const WEB = { image: 'registry.example.com/shop:1.0.0', variables: { DB_HOST: '$
 const db = (params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({ type: 'mysql', params, ...extra });
 const typical = score({ containers: { web: WEB }, resources: { db: db() } });
 
-function renderPreview(text: string) {
-  const service = tempService(text);
-  try {
-    return service.render('preview', 7);
-  } finally {
-    service.cleanup();
-  }
-}
 
 describe('mysql (in-cluster StatefulSet, dev and preview)', () => {
   it('golden: typical (dev, preview)', async () => {

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { findObject, tempService } from '../test-support/render';
+import { findObject } from '../test-support/render';
+import { renderPreview } from '../test-support/preview';
 import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
 import { byComponent, containerEnv, goldenYaml } from '../test-support/networking';
 
 const WEB = { image: 'registry.example.com/shop:1.0.0', variables: { DB_HOST: '${resources.db.host}', DB_PORT: '${resources.db.port}', DB_NAME: '${resources.db.name}', DB_USER: '${resources.db.username}', DB_PASSWORD: '${resources.db.password}', DB_URI: '${resources.db.uri}' } };
 const db = (params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({ type: 'postgres-instance', params, ...extra });
 const typical = score({ containers: { web: WEB }, resources: { db: db() } });
-function renderPreview(text: string) {
-  const service = tempService(text);
-  try {
-    return service.render('preview', 7);
-  } finally {
-    service.cleanup();
-  }
-}
 
 describe('postgres-instance (CloudNativePG, dev and preview)', () => {
   it('golden: typical (dev, preview)', async () => {
