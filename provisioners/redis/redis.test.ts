@@ -54,6 +54,11 @@ describe('redis', () => {
     });
   });
 
+  it('username: default, the user an AUTH token authenticates (score-k8s gives this output too)', () => {
+    const env = containerEnv(render(score({ containers: { web: { ...WEB, variables: { REDIS_USER: '${resources.cache.username}' } } }, resources: { cache: cache() } })).objects);
+    expect(env.REDIS_USER).toBe('default');
+  });
+
   it('host: master.<replication group id>.<environment metadata elasticacheEndpointSuffix> (dev, prod, shared id)', () => {
     expect(containerEnv(render(typical).objects).REDIS_HOST).toBe('master.dev-payments-shop-cache.d4v3lp.euw1.cache.amazonaws.com');
     const prod = render(typical, 'prod').objects;
