@@ -44,6 +44,8 @@ export interface ProvisionerDefinition {
   type: string;
   class?: string;
   id?: string;
+  /** The environments it serves; absent: every environment. */
+  environments?: string[];
   description: string;
   ownsWorkload: boolean;
   params: Record<string, unknown>;
@@ -72,9 +74,11 @@ const DEFINITION_SCHEMA = {
   additionalProperties: false,
   required: ['type', 'description'],
   properties: {
-    type: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
-    class: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
+    // Score's resource type / class pattern: case-sensitive, upper-case letters allowed (`Resource-One`).
+    type: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$' },
+    class: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$' },
     id: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
+    environments: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' } },
     description: { type: 'string', minLength: 1 },
     ownsWorkload: { type: 'boolean' },
     params: { type: 'object' },
@@ -266,6 +270,7 @@ function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinit
     type: data.type,
     ...(data.class !== undefined ? { class: data.class } : {}),
     ...(data.id !== undefined ? { id: data.id } : {}),
+    ...(data.environments !== undefined ? { environments: data.environments } : {}),
     description: data.description,
     ownsWorkload: data.ownsWorkload ?? false,
     params,
@@ -303,13 +308,24 @@ export function ajvMessage(e: { keyword: string; params: Record<string, unknown>
 }
 
 /**
- * The first provisioner that matches a resource. Candidates are tried most specific first: those that name an
- * id, then those that name a class, then those that name only the type; ties in folder-name order.
+ * The provisioner that serves a resource in an environment. A candidate has the resource's type (case-sensitive, as
+ * Score defines it), and its class, id and environments, when set, include the resource's. Most specific first:
+ * those that name an id, then those that name a class, then type-only ones; within each of these ranks one that
+ * names the environment beats one that serves every environment. Ties in folder-name order, except between two
+ * that both name the environment: that is an ambiguity (each claims the environment explicitly), reported as an
+ * error. Without an environment (a catalog, which is not per environment) only unrestricted provisioners match.
  */
-export function matchProvisioner(library: Library, type: string, klass: string, id: string | undefined): ProvisionerDefinition | undefined {
-  const specificity = (p: ProvisionerDefinition) => (p.id !== undefined ? 0 : p.class !== undefined ? 1 : 2);
+export function matchProvisioner(library: Library, type: string, klass: string, id: string | undefined, environment?: string): ProvisionerDefinition | undefined {
+  const specificity = (p: ProvisionerDefinition) => (p.id !== undefined ? 0 : p.class !== undefined ? 2 : 4) + (p.environments !== undefined ? 0 : 1);
   const candidates = library.provisioners
     .filter((p) => p.type === type && (p.class === undefined || p.class === klass) && (p.id === undefined || p.id === id))
+    .filter((p) => p.environments === undefined || (environment !== undefined && p.environments.includes(environment)))
     .sort((a, b) => specificity(a) - specificity(b) || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
-  return candidates[0];
+  const [best, next] = candidates;
+  if (best?.environments !== undefined && next !== undefined && specificity(next) === specificity(best)) {
+    throw new UserError(
+      `provisioners '${best.folder}' and '${next.folder}' both serve type '${type}'${best.class !== undefined ? ` class '${best.class}'` : ''}${best.id !== undefined ? ` id '${best.id}'` : ''} in environment '${environment}': give one of them a class or id, or split their environments`,
+    );
+  }
+  return best;
 }

@@ -95,11 +95,19 @@ export function provisionResource(
   baseContext: Omit<ProvisionerContext, 'resource' | 'resources'>,
 ): ProvisionedResourceState {
   const klass = declared.class ?? 'default';
-  const provisioner = matchProvisioner(library, declared.type, klass, declared.id);
   const at: DocPath = ['resources', name];
+  const environment = String(baseContext.environment['name']);
+  let provisioner: ProvisionerDefinition | undefined;
+  try {
+    provisioner = matchProvisioner(library, declared.type, klass, declared.id, environment);
+  } catch (err) {
+    if (err instanceof UserError) throw new DocumentError([...at, 'type'], err.message);
+    throw err;
+  }
   if (!provisioner) {
     const types = [...new Set(library.provisioners.map((p) => p.type))].sort();
-    throw new DocumentError([...at, 'type'], `no provisioner for type '${declared.type}'${declared.class ? ` class '${declared.class}'` : ''}${declared.id ? ` id '${declared.id}'` : ''} in library ${library.source.version} (types: ${types.join(', ')})`);
+    const restricted = library.provisioners.some((p) => p.type === declared.type && p.environments !== undefined);
+    throw new DocumentError([...at, 'type'], `no provisioner for type '${declared.type}'${declared.class ? ` class '${declared.class}'` : ''}${declared.id ? ` id '${declared.id}'` : ''}${restricted ? ` in environment '${environment}'` : ''} in library ${library.source.version} (types: ${types.join(', ')})`);
   }
   const outputsByName = Object.fromEntries([...previous.entries()].map(([n, s]) => [n, s.outputs]));
   const resolve = workloadResolver({ metadata: placeholderMetadata, resources: outputsByName });
