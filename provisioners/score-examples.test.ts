@@ -14,7 +14,8 @@ function samples(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return samples(path);
-    return name === 'score.yaml' ? [path] : [];
+    // Stored as score.fixture.yaml, not score.yaml: the Nx plugin would otherwise infer them as projects.
+    return name === 'score.fixture.yaml' ? [path] : [];
   });
 }
 
