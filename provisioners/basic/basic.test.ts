@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findObject } from '../test-support/render';
 import { at, expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
 import { byComponent, expectServiceTarget, expectValidHostname, goldenYaml } from '../test-support/networking';
+import { renderIn } from '../test-support/environments';
 
 const LABELS = {
   'app.kubernetes.io/component': 'networking',
@@ -22,6 +23,13 @@ const publicShop = score({
   },
 });
 
+const sharedGatewayShop = score({
+  resources: {
+    deployment: { type: 'blue-green' },
+    networking: networking({ ingress: { type: 'public' }, aliases: ['pay', 'shop'], privateRoutes: ['/healthz', '/internal/'], egress: { allowAll: true }, gateway: 'shared' }),
+  },
+});
+
 const route = (host: string, port = 80) => [{ destination: { host, port: { number: port } } }];
 const RETRIES = { attempts: 2, retryOn: 'connect-failure,refused-stream' };
 
@@ -32,8 +40,9 @@ describe('basic', () => {
     }
   });
 
-  it('public: VirtualService on the shared public gateway, private routes answered 404 ahead of the catch-all', () => {
-    const { objects } = render(publicShop);
+  it('public, gateway shared: VirtualService on the shared public gateway, private routes answered 404 ahead of the catch-all', () => {
+    const { objects } = render(sharedGatewayShop);
+    expect(objects.filter((o) => o.kind === 'Gateway')).toEqual([]);
     expect(findObject(objects, 'VirtualService', 'shop-public')).toEqual({
       apiVersion: 'networking.istio.io/v1',
       kind: 'VirtualService',
@@ -90,6 +99,37 @@ describe('basic', () => {
     });
   });
 
+  it('public, gateway own (default): the service Gateways hold exactly its hosts, on the ingress gateway pods, with the environment TLS credential', () => {
+    const { objects } = render(publicShop);
+    const server = (name: string, hosts: string[], credentialName: string) => [
+      { port: { number: 443, name: `https-${name}`, protocol: 'HTTPS' }, hosts, tls: { mode: 'SIMPLE', credentialName } },
+      { port: { number: 80, name: `http-${name}`, protocol: 'HTTP' }, hosts, tls: { httpsRedirect: true } },
+    ];
+    expect(findObject(objects, 'Gateway', 'shop-public')).toEqual({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'shop-public', namespace: 'payments', labels: LABELS, annotations: WAVE0 },
+      spec: { selector: { istio: 'public-ingressgateway' }, servers: server('shop-public', ['shop.dev.example.com', 'pay.dev.example.com'], 'dev-example-com-wildcard-tls') },
+    });
+    // the private Gateway also holds the owner's test host (blue-green preview)
+    expect(at(findObject(objects, 'Gateway', 'shop-private'), 'spec')).toEqual({
+      selector: { istio: 'private-ingressgateway' },
+      servers: server('shop-private', ['shop.dev.internal.example.com', 'pay.dev.internal.example.com', 'shop-preview.dev.internal.example.com'], 'internal-dev-example-com-wildcard-tls'),
+    });
+    expect(at(findObject(objects, 'VirtualService', 'shop-public'), 'spec', 'gateways')).toEqual(['payments/shop-public']);
+    expect(at(findObject(objects, 'VirtualService', 'shop-private'), 'spec', 'gateways')).toEqual(['payments/shop-private']);
+    expect(at(findObject(objects, 'VirtualService', 'shop-private-preview'), 'spec', 'gateways')).toEqual(['payments/shop-private']);
+    // every gateway-bound host is served by the Gateway the VirtualService names
+    for (const vs of objects.filter((o) => o.kind === 'VirtualService')) {
+      const gateway = findObject(objects, 'Gateway', (at(vs, 'spec', 'gateways', 0) as string).split('/')[1]);
+      expect(at(gateway, 'spec', 'servers', 0, 'hosts')).toEqual(expect.arrayContaining(at(vs, 'spec', 'hosts') as string[]));
+    }
+    // none: no Gateway; preview: the credential of the pull request's domain
+    expect(render(score({ resources: { networking: networking({ ingress: { type: 'none' } }) } })).objects.filter((o) => o.kind === 'Gateway')).toEqual([]);
+    const preview = findObject(renderIn(publicShop, 'preview').objects, 'Gateway', 'shop-public');
+    expect(at(preview, 'spec', 'servers', 0)).toEqual({ port: { number: 443, name: 'https-shop-public', protocol: 'HTTPS' }, hosts: ['shop.pr-7.preview.example.com', 'pay.pr-7.preview.example.com'], tls: { mode: 'SIMPLE', credentialName: 'pr-7-preview-example-com-wildcard-tls' } });
+  });
+
   it('prod uses the v1beta1 Istio APIs; preview hosts carry the pull request', () => {
     const prod = render(publicShop, 'prod').objects;
     expect(findObject(prod, 'VirtualService', 'shop-public').apiVersion).toBe('networking.istio.io/v1beta1');
@@ -99,10 +139,11 @@ describe('basic', () => {
 
   it('private: only the private gateway and internal hosts; no deny policy (private routes stay reachable there)', () => {
     const { objects } = render(score({ resources: { networking: networking({ ingress: { type: 'private' }, privateRoutes: ['/admin'] }) } }));
-    expect(kinds(byComponent(objects, 'networking'))).toEqual(['NetworkPolicy/shop', 'DestinationRule/shop', 'VirtualService/shop-private']);
+    expect(kinds(byComponent(objects, 'networking'))).toEqual(['NetworkPolicy/shop', 'DestinationRule/shop', 'Gateway/shop-private', 'VirtualService/shop-private']);
     const vs = findObject(objects, 'VirtualService', 'shop-private');
     expect(at(vs, 'spec', 'hosts')).toEqual(['shop.dev.internal.example.com']);
-    expect(at(vs, 'spec', 'gateways')).toEqual(['istio-ingress/private-gateway']);
+    expect(at(vs, 'spec', 'gateways')).toEqual(['payments/shop-private']);
+    expect(at(findObject(objects, 'Gateway', 'shop-private'), 'spec', 'servers', 0, 'hosts')).toEqual(['shop.dev.internal.example.com']);
     // the engine's own Service (no owner) is the backend
     expectServiceTarget(objects, at(vs, 'spec', 'http', 0, 'route', 0, 'destination', 'host') as string, 80);
   });
@@ -227,10 +268,11 @@ describe('basic', () => {
     const mine = byComponent(objects, 'networking');
     expectValidNames(mine);
     for (const vs of mine.filter((o) => o.kind === 'VirtualService')) for (const host of at(vs, 'spec', 'hosts') as string[]) expectValidHostname(host);
+    for (const gw of mine.filter((o) => o.kind === 'Gateway')) for (const host of at(gw, 'spec', 'servers', 0, 'hosts') as string[]) expectValidHostname(host);
     // dnsLabel keeps 54 characters and appends `-` and 8 hex characters of the full name's sha256
     for (const o of mine) expect(o.metadata.name, o.metadata.name).toMatch(/^very-long-service-name-x+(-[0-9a-f]{8})?$/);
     expect(mine.filter((o) => o.kind === 'VirtualService').every((o) => o.metadata.name.length === 63)).toBe(true);
-    expect(at(findObject(objects, 'VirtualService', mine.find((o) => o.kind === 'VirtualService' && (at(o, 'spec', 'gateways') as string[])[0] === 'istio-ingress/public-gateway')!.metadata.name), 'spec', 'hosts')).toEqual([`${name}.dev.example.com`, `${'a'.repeat(63)}.dev.example.com`]);
+    expect(at(findObject(objects, 'VirtualService', mine.find((o) => o.kind === 'VirtualService' && (at(o, 'spec', 'hosts') as string[])[0]!.endsWith('.dev.example.com'))!.metadata.name), 'spec', 'hosts')).toEqual([`${name}.dev.example.com`, `${'a'.repeat(63)}.dev.example.com`]);
   });
 
   it('schema: strict Kubernetes and CRD schemas of each environment', async () => {

@@ -104,7 +104,7 @@ describe('monitoring', () => {
     expect(at(findObject(objects, 'NetworkPolicy', 'shop-allow-scrape'), 'spec')).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'shop-b753943597' } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 15020 }] }],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
     });
   });
 
@@ -131,7 +131,17 @@ describe('monitoring', () => {
     const rules = at(findObject(objects, 'PrometheusRule'), 'spec', 'groups', 0, 'rules') as Array<{ expr: string; annotations: { summary: string } }>;
     expect(rules.map((r) => r.expr.slice(r.expr.lastIndexOf(' ') + 1))).toEqual(['0.07', '250', '1', '2']);
     expect(rules[0]!.annotations.summary).toBe('More than 7% of the requests to shop fail with 5xx');
-    expect(at(findObject(objects, 'NetworkPolicy', 'shop-allow-scrape'), 'spec', 'ingress', 0, 'ports')).toEqual([{ protocol: 'TCP', port: 9090 }, { protocol: 'TCP', port: 15020 }]);
+    expect(at(findObject(objects, 'NetworkPolicy', 'shop-allow-scrape'), 'spec', 'ingress', 0, 'ports')).toEqual([{ protocol: 'TCP', port: 9090 }]);
+  });
+
+  it('a port named metrics is scraped without a param, and only it is opened; the param overrides it', () => {
+    const ports = { http: { port: 80, targetPort: 8080 }, metrics: { port: 9102, targetPort: 9102 } };
+    const scraped = (params: Record<string, unknown>) => {
+      const { objects } = render(score({ ports, resources: { monitoring: monitoring({ devTeamSlackChannel: 'team', ...params }) } }));
+      return [at(findObject(objects, 'ServiceMonitor'), 'spec', 'endpoints', 0, 'port'), at(findObject(objects, 'NetworkPolicy', 'shop-allow-scrape'), 'spec', 'ingress', 0, 'ports')];
+    };
+    expect(scraped({})).toEqual(['metrics', [{ protocol: 'TCP', port: 9102 }]]);
+    expect(scraped({ metricsPort: 'http' })).toEqual(['http', [{ protocol: 'TCP', port: 8080 }]]);
   });
 
   it('cross-object: the ServiceMonitor selects the Service by its labels, a port name it has, and keeps it by name', () => {

@@ -53,10 +53,25 @@ describe('service', () => {
   });
 
   it('params validation: exact messages', () => {
-    const missing = score({ resources: { ledger: { type: 'service', params: {} } } });
-    expect(renderError(missing)).toBe(`services/svc/score.yaml:${positionOf(missing, 'params')}: resources.ledger.params: missing required field 'name'`);
     const port = score({ resources: { ledger: { type: 'service', params: { name: 'ledger-api', port: 70000 } } } });
     expect(renderError(port)).toBe(`services/svc/score.yaml:${positionOfText(port, '"port": 70000')}: resources.ledger.params.port: must be <= 65535`);
+  });
+
+  it('no params (as the public Score samples write it): the resource name is the other workload name', () => {
+    const text = score({
+      resources: {
+        cart: { type: 'service' },
+        config: { type: 'configmap', params: { configData: { NAME: '${resources.cart.name}', HOST: '${resources.cart.host}', PORT: '${resources.cart.port}' } } },
+      },
+    });
+    expect(findObject(render(text).objects, 'ConfigMap', 'shop-config').data).toEqual({ NAME: 'cart', HOST: 'cart.payments.svc.cluster.local', PORT: '80' });
+    // the engine allows resource names that are RFC 1123 labels; one starting with a digit cannot be a Service name
+    for (const name of ['9cart', '42']) {
+      expect(renderError(score({ resources: { [name]: { type: 'service' } } }))).toContain(`service: the resource name '${name}' is not a DNS-1035 label; give the other service's name in params.name`);
+    }
+    // params.name still wins over the resource name
+    const named = score({ resources: { 'ledger-client': { type: 'service', params: { name: 'ledger-api' } }, config: { type: 'configmap', params: { configData: { HOST: '${resources.ledger-client.host}' } } } } });
+    expect(findObject(render(named).objects, 'ConfigMap', 'shop-config').data).toEqual({ HOST: 'ledger-api.payments.svc.cluster.local' });
   });
 
   it('injection: name and namespace must be DNS labels, so such values are rejected with the position', () => {

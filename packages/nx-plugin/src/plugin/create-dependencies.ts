@@ -8,7 +8,7 @@ import { normalizeOptions } from './options';
 import { SERVICE_TAG } from './create-nodes';
 
 /**
- * A `service` resource (`type: service`, `params.name: <other service>`) is a call from this service to another:
+ * A `service` resource (`type: service`, `params.name: <other service>`, by default the resource's name) is a call from this service to another:
  * a static dependency from the caller's score.yaml to the callee's project, so `nx graph` shows who calls whom.
  * Names that are not projects of this workspace (external services) add nothing.
  */
@@ -28,10 +28,13 @@ export const createDependencies: CreateDependencies<ScorePluginOptions> = (rawOp
     }
     if (!resources || typeof resources !== 'object') continue;
     const targets = new Set<string>();
-    for (const res of Object.values(resources as Record<string, unknown>)) {
+    for (const [resourceName, res] of Object.entries(resources as Record<string, unknown>)) {
       if (!res || typeof res !== 'object') continue;
       const r = res as { type?: unknown; params?: unknown };
-      const name = r.type === 'service' && r.params && typeof r.params === 'object' ? (r.params as Record<string, unknown>)['name'] : undefined;
+      if (r.type !== 'service') continue;
+      // Without params.name the resource's name is the other service's (the service provisioner's default).
+      const named = r.params && typeof r.params === 'object' ? (r.params as Record<string, unknown>)['name'] : undefined;
+      const name = named === undefined ? resourceName : named;
       if (typeof name === 'string' && name !== source && name in context.projects) targets.add(name);
     }
     for (const target of [...targets].sort()) deps.push({ source, target, sourceFile: file, type: DependencyType.static });

@@ -288,6 +288,18 @@ describe('createDependencies', () => {
     ]);
     expect(await createDependencies!({ serviceDependencies: false }, context as unknown as Parameters<NonNullable<typeof createDependencies>>[1])).toEqual([]);
   });
+
+  it('a service resource without params.name names the other service by its resource name (as the Score samples write it)', async () => {
+    const epsilon = 'apiVersion: score.dev/v1b1\nmetadata:\n  name: epsilon\n  engineNamespace: team\ncontainers:\n  main:\n    image: busybox\nresources:\n  gamma:\n    type: service\n  beta:\n    type: service\n    params:\n      name: outside\n';
+    const root = workspace({ ...sampleWorkspace(), 'services/epsilon/score.yaml': epsilon });
+    const projects = Object.fromEntries(
+      run(root, [...SCORE_FILES, 'services/epsilon/score.yaml']).map(([, r]) => Object.values(r.projects!)[0]!).map((p) => [p.name!, p]),
+    );
+    const context = { projects, workspaceRoot: root, nxJsonConfiguration: {}, externalNodes: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } };
+    const deps = await createDependencies!(undefined, context as unknown as Parameters<NonNullable<typeof createDependencies>>[1]);
+    // gamma by its resource name; `beta` names 'outside' in params.name, which wins (and is no project)
+    expect(deps.filter((d) => d.source === 'epsilon')).toEqual([{ source: 'epsilon', target: 'gamma', sourceFile: 'services/epsilon/score.yaml', type: 'static' }]);
+  });
 });
 
 describe('configuration guard', () => {
