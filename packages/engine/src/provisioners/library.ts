@@ -65,6 +65,11 @@ export interface Library {
   workloadMetadata: { properties: Record<string, unknown>; required: string[] };
   /** Labels every object gets, from workload metadata keys: label name → metadata key (from library.yaml). */
   labels: Record<string, string>;
+  /**
+   * The securityContext every workload container gets (library.yaml `containerSecurityContext`): the platform's
+   * pod-security rules are the library's decision, so a pinned older release renders what it rendered then.
+   */
+  containerSecurityContext: Record<string, unknown>;
 }
 
 const DEFINITION_SCHEMA = {
@@ -99,6 +104,7 @@ const LIBRARY_SCHEMA = {
   properties: {
     description: { type: 'string' },
     labels: { type: 'object', additionalProperties: { type: 'string' } },
+    containerSecurityContext: { type: 'object' },
     workloadMetadata: {
       type: 'object',
       additionalProperties: false,
@@ -213,6 +219,7 @@ export function loadLibrary(source: LibrarySource): Library {
   const provisioners = definitionFiles.map((f) => loadDefinition(source, f));
   let workloadMetadata: Library['workloadMetadata'] = { properties: {}, required: [] };
   let labels: Record<string, string> = {};
+  let containerSecurityContext: Record<string, unknown> = {};
   if (source.files.includes('library.yaml')) {
     const lib = parseYamlMapping(source.describe('library.yaml'), source.read('library.yaml').toString('utf8'), 'library file');
     if (!validateLibraryFile(lib.data)) {
@@ -222,8 +229,9 @@ export function loadLibrary(source: LibrarySource): Library {
     const wm = (lib.data['workloadMetadata'] ?? {}) as { properties?: Record<string, unknown>; required?: string[] };
     workloadMetadata = { properties: wm.properties ?? {}, required: wm.required ?? [] };
     labels = (lib.data['labels'] ?? {}) as Record<string, string>;
+    containerSecurityContext = (lib.data['containerSecurityContext'] ?? {}) as Record<string, unknown>;
   }
-  return { source, provisioners, workloadMetadata, labels };
+  return { source, provisioners, workloadMetadata, labels, containerSecurityContext };
 }
 
 function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinition {
