@@ -35,6 +35,8 @@ describe('blue-green', () => {
           resources: { requests: { cpu: '200m', memory: '256Mi' } },
           envFrom: [{ configMapRef: { name: 'shop-config' } }],
           ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+          // library.yaml containerSecurityContext: what policies/pod-security.yaml denies without
+          securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false },
         },
       ],
     });

@@ -47,7 +47,7 @@ describe('pre-deployment-job', () => {
           spec: {
             restartPolicy: 'Never',
             serviceAccountName: 'shop',
-            containers: [{ name: 'web', image: 'registry.example.com/shop:1.0.0', command: ['/app/migrate'], args: ['up'], resources: { requests: { cpu: '200m', memory: '256Mi' } } }],
+            containers: [{ name: 'web', image: 'registry.example.com/shop:1.0.0', command: ['/app/migrate'], args: ['up'], resources: { requests: { cpu: '200m', memory: '256Mi' } }, securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false } }],
           },
         },
       },

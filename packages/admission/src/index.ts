@@ -9,5 +9,5 @@ export { checkReferences } from './references';
 export type { ProvidedObject, RenderFinding } from './references';
 export { bindingsFor, checkPolicies, ENVIRONMENT_LABEL, policySet, resourceOf } from './policies';
 export type { PolicyFinding, PolicySet } from './policies';
-export { checkRender, loadPolicyFolder, AdmissionInputError, renderObjects } from './render';
+export { checkRender, clusterPolicyObjects, loadPolicyFolder, AdmissionInputError, renderObjects } from './render';
 export type { PolicyFolder, RenderCheckResult } from './render';

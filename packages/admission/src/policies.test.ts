@@ -1,6 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPolicies, policySet, resourceOf } from './policies';
+import { bindingsFor, checkPolicies, policySet, resourceOf } from './policies';
 import { checkRender, loadPolicyFolder } from './render';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -29,11 +30,18 @@ describe('shipped policies (policies/)', () => {
   it('denies a container without a memory request (param from the folder)', () => {
     expect(run(deployment(container({ resources: { requests: { cpu: '1' } } })), 'dev')).toEqual([['deny', 'platform-resource-requests: every container needs resources.requests for cpu,memory; missing in: web']]);
   });
-  it('warns, without denying, on root and privilege escalation', () => {
-    expect(run(deployment(container({ securityContext: { allowPrivilegeEscalation: true } })), 'dev')).toEqual([
-      ['warn', 'platform-pod-security: runAsNonRoot must be true for the pod or every container'],
-      ['warn', 'platform-pod-security: every container must set securityContext.allowPrivilegeEscalation: false'],
-    ]);
+  it('denies root and privilege escalation where the library sets a securityContext; prod (pinned 1.0.0) only warns', () => {
+    const risky = deployment(container({ securityContext: { allowPrivilegeEscalation: true } }));
+    const messages = ['platform-pod-security: runAsNonRoot must be true for the pod or every container', 'platform-pod-security: every container must set securityContext.allowPrivilegeEscalation: false'];
+    for (const env of ['dev', 'staging', 'preview']) expect(run(risky, env)).toEqual(messages.map((m) => ['deny', m]));
+    expect(run(risky, 'prod')).toEqual(messages.map((m) => ['warn', m]));
+  });
+  it('every environment has a pod-security binding (a new environment must choose Deny or Warn)', () => {
+    const environments = readdirSync(resolve(workspace, 'environments')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    expect(environments.length).toBeGreaterThan(0);
+    for (const env of environments) {
+      expect(bindingsFor(shipped.set, env).filter((b) => (b.spec as Obj).policyName === 'platform-pod-security'), env).toHaveLength(1);
+    }
   });
   it('accepts runAsNonRoot from the pod security context', () => {
     const d = deployment(container({ securityContext: { allowPrivilegeEscalation: false } }));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Finding } from './finding';
-import { checkPolicies, policySet } from './policies';
+import { bindingsFor, checkPolicies, policySet } from './policies';
 import type { PolicySet } from './policies';
 import { checkReferences } from './references';
 import type { ProvidedObject } from './references';
@@ -100,4 +100,18 @@ export function renderObjects(file: string, text: string): unknown[] {
     const mark = (e as { mark?: { line: number; column: number } }).mark;
     throw new AdmissionInputError(`${file}:${(mark?.line ?? 0) + 1}:${(mark?.column ?? 0) + 1}: ${(e as { reason?: string }).reason ?? (e as Error).message}`);
   }
+}
+
+/**
+ * What the clusters of `environment` install from policies/: the bindings that apply there, the policies they
+ * name, the params objects and a Namespace for each params namespace (Argo CD does not create namespaces for
+ * the platform). The `_shared` output renders these, so a cluster enforces exactly the rules `validate` checks.
+ */
+export function clusterPolicyObjects(folder: PolicyFolder, environment: string): Record<string, unknown>[] {
+  const bindings = bindingsFor(folder.set, environment);
+  const named = new Set(bindings.map((b) => (b.spec as { policyName?: unknown } | undefined)?.policyName));
+  const policies = folder.set.policies.filter((p) => named.has((p.metadata as { name?: unknown } | undefined)?.name));
+  const params = folder.set.params;
+  const namespaces = [...new Set(params.map((p) => (p.metadata as { namespace?: unknown } | undefined)?.namespace).filter((n): n is string => typeof n === 'string'))].sort();
+  return [...namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })), ...policies, ...bindings, ...params];
 }

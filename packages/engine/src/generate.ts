@@ -222,6 +222,7 @@ function render(
   });
   applyWorkloadPatches(converted.podTemplate, unique);
   Object.assign(converted.podTemplate.metadata.labels, labels);
+  applyContainerSecurityContext(converted.podTemplate.spec, library.containerSecurityContext);
 
   // Phase 3: manifests, with the final pod template.
   workloadContext['podTemplate'] = converted.podTemplate;
@@ -283,6 +284,17 @@ function applyImagesFromConfig(score: LoadedScore, images: Record<string, string
   }
 }
 
+/**
+ * The library's container securityContext on every container of the pod template (Score has no such field, so
+ * nothing from a Score file is overridden); Rollouts and Jobs built from the pod template inherit it.
+ */
+function applyContainerSecurityContext(podSpec: Record<string, unknown>, securityContext: Record<string, unknown>): void {
+  if (Object.keys(securityContext).length === 0) return;
+  for (const container of podSpec['containers'] as Record<string, unknown>[]) {
+    container['securityContext'] = { ...securityContext, ...((container['securityContext'] as Record<string, unknown> | undefined) ?? {}) };
+  }
+}
+
 /** Labels every object carries: app.kubernetes.io/* and the platform's team/system labels from workload metadata. */
 function standardLabels(name: string, instance: string, library: Library, metadata: Record<string, unknown>): Record<string, string> {
   const labels: Record<string, string> = {
@@ -328,7 +340,11 @@ export interface SharedRenderResult {
  * once. Made from the services' own renders, so a shared resource is exactly what its provisioner gives; copies
  * that differ are an error naming both services.
  */
-export function generateShared(req: { workspaceRoot: string; environment: string; pr?: number; cache?: GenerateCache }): SharedRenderResult {
+/**
+ * The platform-owned output of an environment: the objects services share, once, and `platformObjects` (objects
+ * the platform owns outright, e.g. its admission policies; the caller reads them, the engine only renders them).
+ */
+export function generateShared(req: { workspaceRoot: string; environment: string; pr?: number; cache?: GenerateCache; platformObjects?: readonly K8sObject[] }): SharedRenderResult {
   const root = resolve(req.workspaceRoot);
   const cache = req.cache ?? new GenerateCache();
   const env = resolveEnvironment(cacheEnvironments(cache, root), req.environment, req.pr);
@@ -346,6 +362,9 @@ export function generateShared(req: { workspaceRoot: string; environment: string
     for (const key of Object.keys(loadLibraryVersion(root, result.libraryVersion, cache).labels)) labelKeys.add(key);
     for (const object of result.shared) copies.push({ object, service, file: `${path}/score.yaml` });
   }
-  const { objects, yaml } = renderManifests(mergeSharedCopies(copies, labelKeys).map((object) => ({ object, origin: 'the shared output' })));
+  const { objects, yaml } = renderManifests([
+    ...mergeSharedCopies(copies, labelKeys).map((object) => ({ object, origin: 'the shared output' })),
+    ...(req.platformObjects ?? []).map((object) => ({ object, origin: 'the platform' })),
+  ]);
   return { environment: env, objects, yaml, services: [...involved].sort() };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -166,5 +166,57 @@ describe('one owner per object', () => {
       stderr: '1 ownership problem:\n  prod: ConfigMap.core team-a/settings is emitted by a (dist/manifests/prod/a/manifests.yaml) and b (dist/manifests/prod/b/manifests.yaml)\n',
     });
     expect((await w.cli(['check', 'nowhere'])).stderr).toBe('nowhere: no such folder (render first: nx run-many -t generate)\n');
+  });
+});
+
+describe('the platform-owned output carries the admission policies of policies/', () => {
+  const POLICIES = {
+    'policies/tags.yaml': `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: tags}
+spec: {matchConstraints: {resourceRules: [{apiGroups: [apps], apiVersions: ["*"], operations: [CREATE], resources: [deployments]}]}, validations: [{expression: "true"}]}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: tags-everywhere}
+spec: {policyName: tags, validationActions: [Deny], paramRef: {name: limits, namespace: platform-policies}}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: tags-prod, labels: {platform.example.com/environment: prod}}
+spec: {policyName: tags, validationActions: [Deny]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: limits, namespace: platform-policies}
+data: {max: "1"}
+`,
+    'policies/platform-objects.yaml': 'kind: PlatformObjects\nenvironments:\n  "*": [{kind: ClusterSecretStore, name: platform-secrets}]\n',
+  };
+
+  it('renders the bindings of the environment, their policies, params and params namespace; never PlatformObjects', async () => {
+    const w = workspace(POLICIES);
+    const dev = await w.cli(['shared', '--env', 'dev', '-q']);
+    expect(dev).toMatchObject({ code: 0, stderr: '' });
+    expect(ids(dev.stdout)).toEqual(['Namespace platform-policies', 'ConfigMap platform-policies/limits', 'ValidatingAdmissionPolicy tags', 'ValidatingAdmissionPolicyBinding tags-everywhere']);
+    const prod = await w.cli(['shared', '--env', 'prod', '-q']);
+    expect(ids(prod.stdout)).toContain('ValidatingAdmissionPolicyBinding tags-prod');
+    // Without --env, one file per regular environment, even with no shared service object.
+    expect(await w.cli(['shared', '-q'])).toMatchObject({ code: 0, stderr: '' });
+    expect(ids(readFileSync(join(w.root, 'dist/manifests/staging/_shared/manifests.yaml'), 'utf8'))).toContain('ValidatingAdmissionPolicy tags');
+  });
+
+  it('a preview adds none: it runs on a regular environment cluster, which installs them', async () => {
+    const w = workspace(POLICIES);
+    expect(await w.cli(['shared', '--env', 'preview', '--pr', '7', '-q'])).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('a policies/ file that does not parse is an error naming file:line:col', async () => {
+    const w = workspace({ 'policies/broken.yaml': 'kind: [\n' });
+    const r = await w.cli(['shared', '--env', 'dev', '-q']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^policies\/broken\.yaml:2:1: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -68,6 +68,11 @@ export interface Library {
   workloadMetadata: { properties: Record<string, unknown>; required: string[] };
   /** Labels every object gets, from workload metadata keys: label name → metadata key (from library.yaml). */
   labels: Record<string, string>;
+  /**
+   * The securityContext every workload container gets (library.yaml `containerSecurityContext`): the platform's
+   * pod-security rules are the library's decision, so a pinned older release renders what it rendered then.
+   */
+  containerSecurityContext: Record<string, unknown>;
   /** Which workload metadata keys the platform's tools read (from library.yaml). */
   platformKeys: PlatformKeys;
 }
@@ -122,6 +127,7 @@ const LIBRARY_SCHEMA = {
       additionalProperties: false,
       properties: { namespace: { type: 'string', minLength: 1 }, system: { type: 'string', minLength: 1 }, repository: { type: 'string', minLength: 1 } },
     },
+    containerSecurityContext: { type: 'object' },
     workloadMetadata: {
       type: 'object',
       additionalProperties: false,
@@ -242,8 +248,8 @@ export function loadPlatformKeys(source: LibrarySource): PlatformKeys {
   return loadLibraryFile(source).platformKeys;
 }
 
-function loadLibraryFile(source: LibrarySource): Pick<Library, 'workloadMetadata' | 'labels' | 'platformKeys'> {
-  if (!source.files.includes('library.yaml')) return { workloadMetadata: { properties: {}, required: [] }, labels: {}, platformKeys: {} };
+function loadLibraryFile(source: LibrarySource): Pick<Library, 'workloadMetadata' | 'labels' | 'platformKeys' | 'containerSecurityContext'> {
+  if (!source.files.includes('library.yaml')) return { workloadMetadata: { properties: {}, required: [] }, labels: {}, platformKeys: {}, containerSecurityContext: {} };
   const lib = parseYamlMapping(source.describe('library.yaml'), source.read('library.yaml').toString('utf8'), 'library file');
   if (!validateLibraryFile(lib.data)) {
     const e = validateLibraryFile.errors![0]!;
@@ -254,6 +260,7 @@ function loadLibraryFile(source: LibrarySource): Pick<Library, 'workloadMetadata
     workloadMetadata: { properties: wm.properties ?? {}, required: wm.required ?? [] },
     labels: (lib.data['labels'] ?? {}) as Record<string, string>,
     platformKeys: (lib.data['platformKeys'] ?? {}) as PlatformKeys,
+    containerSecurityContext: (lib.data['containerSecurityContext'] ?? {}) as Record<string, unknown>,
   };
 }
 
