@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { K8sObject } from './convert/workload';
+import type { K8sObject } from './k8s';
 import { generateService } from './generate';
 import { instanceSuffix } from './render-workload';
 import { createWorkspace, errorOf, scoreYaml } from './provisioners/test-support/workspace';

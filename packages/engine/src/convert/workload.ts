@@ -4,33 +4,13 @@ import type { DocPath } from '../errors';
 import { RefError, substitute, workloadResolver } from '../score/placeholders';
 import type { PlaceholderContext } from '../score/placeholders';
 import type { ScoreContainer, ScoreFile, ScoreProbe, ScoreWorkload } from '../score/types';
-import { byCodeUnit } from '../output/canonical-yaml';
+import { byCodeUnit } from '../util/compare';
+import { instanceLabel, KIND_ANNOTATION, SERVICE_NAME_ANNOTATION, WORKLOAD_NAME_ANNOTATION, workloadLabels } from '../k8s';
+import type { K8sMetadata, K8sObject, PodTemplate } from '../k8s';
 import { shortHash } from '../util/hash';
 import { canonicalQuantity, QuantityError } from './quantity';
 import { containsSecretRef, decodeSecretRefs, secretRefEnvName } from './secrets';
 import type { SecretRef } from './secrets';
-
-export type K8sObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: K8sMetadata };
-export interface K8sMetadata {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [key: string]: unknown;
-}
-
-export const WORKLOAD_NAME_ANNOTATION = 'k8s.score.dev/workload-name';
-const KIND_ANNOTATION = 'k8s.score.dev/kind';
-const SERVICE_NAME_ANNOTATION = 'k8s.score.dev/service-name';
-export const MANAGED_BY = 'score-nx';
-
-/**
- * The `app.kubernetes.io/instance` value: the workload name and the instance suffix, with the name cut so the
- * value stays a valid label value (63 characters). The suffix hashes the full name, so cut names stay distinct.
- */
-export function instanceLabel(name: string, suffix: string): string {
-  return `${name.slice(0, 63 - suffix.length).replace(/[-_.]+$/, '')}${suffix}`;
-}
 
 /** A resource of the workload as the conversion sees it: its unique id and the outputs its provisioner returned. */
 export interface ProvisionedResource {
@@ -55,7 +35,7 @@ export interface ConvertedWorkload {
   name: string;
   selector: Record<string, string>;
   labels: Record<string, string>;
-  podTemplate: { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; spec: Record<string, unknown> };
+  podTemplate: PodTemplate;
   /** ConfigMaps that carry `files` content. */
   configMaps: K8sObject[];
   /** The Service for `service.ports` (and the headless Service of a StatefulSet). */
@@ -77,11 +57,7 @@ export function convertWorkload(workload: ScoreWorkload, options: ConvertOptions
     );
   }
   const instance = instanceLabel(name, options.instanceSuffix);
-  const labels = {
-    'app.kubernetes.io/instance': instance,
-    'app.kubernetes.io/managed-by': MANAGED_BY,
-    'app.kubernetes.io/name': name,
-  };
+  const labels = workloadLabels(name, instance);
   const selector = { 'app.kubernetes.io/instance': instance };
   const topAnnotations = { [WORKLOAD_NAME_ANNOTATION]: name };
   const podAnnotations: Record<string, string> = { [WORKLOAD_NAME_ANNOTATION]: name };
@@ -177,8 +153,6 @@ export function convertWorkload(workload: ScoreWorkload, options: ConvertOptions
   return { kind, name, selector, labels, podTemplate, configMaps, services, controller };
 }
 
-const compare = byCodeUnit;
-
 export interface ServicePort {
   name: string;
   port: number;
@@ -209,7 +183,7 @@ function convertVariables(
 ): Record<string, unknown>[] {
   const plain: Record<string, unknown>[] = [];
   const helpers = new Map<string, Record<string, unknown>>();
-  for (const varName of Object.keys(container.variables ?? {}).sort(compare)) {
+  for (const varName of Object.keys(container.variables ?? {}).sort(byCodeUnit)) {
     const raw = container.variables![varName]!;
     const value = substituteAt(String(raw), resolve, [...path, varName]);
     const parts = decodeSecretRefs(value);
@@ -232,7 +206,7 @@ function convertVariables(
       plain.push({ name: varName, value: composed });
     }
   }
-  const helperList = [...helpers.keys()].sort(compare).map((k) => helpers.get(k)!);
+  const helperList = [...helpers.keys()].sort(byCodeUnit).map((k) => helpers.get(k)!);
   return [...helperList, ...plain];
 }
 
@@ -286,7 +260,7 @@ function convertVolumes(
   kind: string,
 ): void {
   const volumes = container.volumes ?? {};
-  for (const target of Object.keys(volumes).sort(compare)) {
+  for (const target of Object.keys(volumes).sort(byCodeUnit)) {
     const volume = volumes[target]!;
     const volPath: DocPath = [...path, 'volumes', target, 'source'];
     const resource = resolveVolumeSource(volume.source, options, resolve, volPath);
@@ -364,7 +338,7 @@ function convertFiles(
 ): void {
   const files = container.files ?? {};
   const fileVolumes: FileVolume[] = [];
-  for (const target of Object.keys(files).sort(compare)) {
+  for (const target of Object.keys(files).sort(byCodeUnit)) {
     const file = files[target]!;
     const filePath: DocPath = [...path, 'files', target];
     const h = shortHash([containerName, target]);
@@ -408,7 +382,7 @@ function convertFiles(
   // Files that land in one directory are projected into one volume: two volumes cannot mount at one path.
   const byDir = new Map<string, FileVolume[]>();
   for (const fv of fileVolumes) byDir.set(fv.dir, [...(byDir.get(fv.dir) ?? []), fv]);
-  for (const dir of [...byDir.keys()].sort(compare)) {
+  for (const dir of [...byDir.keys()].sort(byCodeUnit)) {
     const group = byDir.get(dir)!;
     // Two mounts at one path make an invalid pod: a volume mounted where files need their folder.
     if (mounts.some((m) => m['mountPath'] === dir)) {

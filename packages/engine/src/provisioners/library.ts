@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { byCodeUnit } from '../util/compare';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -310,6 +311,6 @@ export function matchProvisioner(library: Library, type: string, klass: string, 
   const specificity = (p: ProvisionerDefinition) => (p.id !== undefined ? 0 : p.class !== undefined ? 1 : 2);
   const candidates = library.provisioners
     .filter((p) => p.type === type && (p.class === undefined || p.class === klass) && (p.id === undefined || p.id === id))
-    .sort((a, b) => specificity(a) - specificity(b) || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+    .sort((a, b) => specificity(a) - specificity(b) || byCodeUnit(a.folder, b.folder));
   return candidates[0];
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import { isMap, parseAllDocuments, parseDocument } from 'yaml';
-import type { K8sObject } from '../convert/workload';
+import type { K8sObject } from '../k8s';
 import { DocumentError, UserError } from '../errors';
 import type { DocPath } from '../errors';
 import { substituteDeep, workloadResolver } from '../score/placeholders';

@@ -20,6 +20,7 @@
  *   message.
  */
 import Ajv2020 from 'ajv/dist/2020';
+import { byCodeUnit } from '../util/compare';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { didYouMean } from '../util/did-you-mean';
 
@@ -597,7 +598,7 @@ function normalizeErrors(raw: readonly ErrorObject[], doc: unknown): ScoreSchema
 function compareSegments(a: string | number, b: string | number): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return byCodeUnit(String(a), String(b));
 }
 
 function compareErrors(a: ScoreSchemaError, b: ScoreSchemaError): number {
@@ -607,7 +608,7 @@ function compareErrors(a: ScoreSchemaError, b: ScoreSchemaError): number {
     if (order !== 0) return order;
   }
   if (a.path.length !== b.path.length) return a.path.length - b.path.length;
-  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+  return byCodeUnit(a.message, b.message);
 }
 
 /**
