@@ -206,6 +206,8 @@ describe('template context', () => {
       id: null,
       params: { url: 'api-settings', region: 'eu-west-1' },
       metadata: { annotations: { xx: 'y' } },
+      // Phase 3 sees the resource's own outputs too.
+      outputs: { seen: { settings: { name: 'api-settings' } }, hadPodTemplate: false },
     });
     // Phase 3 sees every resource's outputs; phase 1 (the `seen` output) saw only those provisioned before.
     expect(JSON.parse(dump['resources']!)).toEqual({ settings: { name: 'api-settings' }, zdump: { seen: { settings: { name: 'api-settings' } }, hadPodTemplate: false } });

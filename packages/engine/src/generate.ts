@@ -10,7 +10,7 @@ import { loadService, placeWorkload } from './pipeline/load';
 import type { LoadInput } from './pipeline/load';
 import { provisionerManifests } from './pipeline/manifests';
 import { provisionResources } from './pipeline/provision';
-import { baseContext } from './provisioners/context';
+import { renderContext } from './provisioners/context';
 import { mergeSharedCopies } from './sharing';
 import type { SharedCopy } from './sharing';
 
@@ -41,7 +41,7 @@ export function generateService(req: GenerateRequest): GenerateResult {
   const { score, env, library, version } = loaded;
   try {
     const placed = placeWorkload(loaded);
-    const base = baseContext(placed, env);
+    const base = renderContext(placed, env);
     const provisioned = provisionResources({ library, workload: placed.workload, metadata: placed.metadata, base });
     const converted = convertAndPatch({ loaded, placed, provisioned });
     const manifests = provisionerManifests({ placed, provisioned, converted, base });

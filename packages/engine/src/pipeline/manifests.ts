@@ -3,7 +3,8 @@ import { assertNoSecretRefs } from '../convert/secrets';
 import { withDefaults } from '../k8s';
 import type { K8sObject } from '../k8s';
 import { renderResourceManifests } from '../provisioners/runtime';
-import type { ProvisionerContext } from '../provisioners/runtime';
+import { templateContext, withFinalWorkload } from '../provisioners/context';
+import type { RenderContext } from '../provisioners/context';
 import type { SourcedObject } from './assemble';
 import type { PlacedWorkload } from './load';
 import type { ProvisionedResources } from './provision';
@@ -12,8 +13,8 @@ export interface ManifestsInput {
   placed: PlacedWorkload;
   provisioned: ProvisionedResources;
   converted: ConvertedWorkload;
-  /** The context of phase 1; the workload part gains the final pod template here. */
-  base: Omit<ProvisionerContext, 'resource' | 'resources'>;
+  /** The context of phase 1; phase 3 adds the final pod template to its workload part. */
+  base: RenderContext;
 }
 
 export interface RenderedManifests {
@@ -28,10 +29,7 @@ export function provisionerManifests(input: ManifestsInput): RenderedManifests {
   const { placed, provisioned, converted, base } = input;
   const { namespace, labels, sharing } = placed;
   const owner = provisioned.owner;
-  const workloadContext = base.workload;
-  workloadContext['podTemplate'] = converted.podTemplate;
-  workloadContext['kind'] = owner ? 'owned' : converted.kind;
-  workloadContext['owner'] = owner ? { name: owner.name, type: owner.type, outputs: owner.outputs } : null;
+  const final = withFinalWorkload(base, converted.podTemplate, converted.kind, owner);
   const allOutputs = Object.fromEntries([...provisioned.byName.entries()].map(([n, s]) => [n, s.outputs]));
   const objects: SourcedObject[] = [];
   // Objects of resources whose id other services declare too, and the Namespace of a namespace they deploy into,
@@ -39,11 +37,7 @@ export function provisionerManifests(input: ManifestsInput): RenderedManifests {
   const shared: K8sObject[] = [];
   const sharedNamespace = sharing.namespaces.has(namespace);
   for (const state of provisioned.unique) {
-    const context: ProvisionerContext = {
-      ...base,
-      resource: { name: state.name, uid: state.uid, type: state.type, class: state.class, id: state.id ?? null, params: state.params, metadata: state.metadata },
-      resources: allOutputs,
-    };
+    const context = templateContext(final, state, allOutputs, state.outputs);
     const origin = `resources.${state.name} (provisioner '${state.provisioner.folder}')`;
     for (const object of renderResourceManifests(state, context)) {
       assertNoSecretRefs(object, [], `${origin} ${object.kind} '${object.metadata.name}'`);

@@ -2,7 +2,8 @@ import { DocumentError } from '../errors';
 import { provisioningOrder } from '../provisioners/graph';
 import type { Library } from '../provisioners/library';
 import { provisionResource, resourceUid } from '../provisioners/runtime';
-import type { ProvisionedResourceState, ProvisionerContext } from '../provisioners/runtime';
+import type { ProvisionedResourceState } from '../provisioners/runtime';
+import type { RenderContext } from '../provisioners/context';
 import { sortKeys } from '../output/canonical-yaml';
 import type { ScoreWorkload } from '../score/types';
 
@@ -12,7 +13,7 @@ export interface ProvisionInput {
   /** Metadata visible to `${metadata.*}` in params. */
   metadata: Record<string, unknown>;
   /** The context every template of the render sees, before resources are added. */
-  base: Omit<ProvisionerContext, 'resource' | 'resources'>;
+  base: RenderContext;
 }
 
 export interface ProvisionedResources {

@@ -12,16 +12,11 @@ import type { ScoreResource } from '../score/types';
 import { ajvMessage, matchProvisioner, pointerToPath } from './library';
 import type { Library, ProvisionerDefinition } from './library';
 import { createTemplateEnvironment } from './template-env';
+import { templateContext } from './context';
+import type { RenderContext, ResourceFacts, TemplateContext } from './context';
 
 /** One resource of the workload, after provisioning. */
-export interface ProvisionedResourceState {
-  name: string;
-  uid: string;
-  type: string;
-  class: string;
-  id?: string;
-  params: Record<string, unknown>;
-  metadata: Record<string, unknown>;
+export interface ProvisionedResourceState extends ResourceFacts {
   provisioner: ProvisionerDefinition;
   outputs: Record<string, unknown>;
   /** Contributions to the workload's pod template (service account, envFrom, annotations...). */
@@ -74,16 +69,6 @@ export function resourceUid(workload: string, name: string, r: ScoreResource): s
   return r.id !== undefined ? `${r.type}.${klass}#${r.id}` : `${r.type}.${klass}#${workload}.${name}`;
 }
 
-/** Everything a provisioner sees. Documented in docs/provisioners.md ("Template context"). */
-export interface ProvisionerContext {
-  workload: Record<string, unknown>;
-  resource: Record<string, unknown>;
-  environment: Record<string, unknown>;
-  namespace: string;
-  labels: Record<string, string>;
-  resources: Record<string, Record<string, unknown>>;
-}
-
 /** Phase 1, per resource in provisioning order: params, validation, outputs and the workload patch. */
 export function provisionResource(
   library: Library,
@@ -92,7 +77,7 @@ export function provisionResource(
   uid: string,
   placeholderMetadata: Record<string, unknown>,
   previous: ReadonlyMap<string, ProvisionedResourceState>,
-  baseContext: Omit<ProvisionerContext, 'resource' | 'resources'>,
+  baseContext: RenderContext,
 ): ProvisionedResourceState {
   const klass = declared.class ?? 'default';
   const provisioner = matchProvisioner(library, declared.type, klass, declared.id);
@@ -105,25 +90,26 @@ export function provisionResource(
   const resolve = workloadResolver({ metadata: placeholderMetadata, resources: outputsByName });
   const params = substituteDeep(structuredClone(declared.params ?? {}), resolve, [...at, 'params']) as Record<string, unknown>;
   validateParams(provisioner, params, [...at, 'params']);
-  const resource = { name, uid, type: declared.type, class: klass, id: declared.id ?? null, params, metadata: declared.metadata ?? {} };
-  const context: ProvisionerContext = { ...baseContext, resource, resources: outputsByName };
+  const facts: ResourceFacts = { name, uid, type: declared.type, class: klass, ...(declared.id ? { id: declared.id } : {}), params, metadata: declared.metadata ?? {} };
+  const context = templateContext(baseContext, facts, outputsByName);
 
   if (provisioner.command) {
     const out = runCommand(library, provisioner, name, context);
-    return { name, uid, type: declared.type, class: klass, ...(declared.id ? { id: declared.id } : {}), params, metadata: resource.metadata, provisioner, outputs: out.outputs, workloadPatch: out.workload, commandManifests: out.manifests };
+    return { ...facts, provisioner, outputs: out.outputs, workloadPatch: out.workload, commandManifests: out.manifests };
   }
   const outputs = provisioner.templates?.outputs ? renderMapping(provisioner, provisioner.templates.outputs, context, name) : {};
   checkPromisedOutputs(provisioner, outputs, name);
   let workloadPatch: WorkloadPatch = {};
   if (provisioner.templates?.workload) {
-    workloadPatch = renderMapping(provisioner, provisioner.templates.workload, context, name) as WorkloadPatch;
+    // The workload patch sees the resource's own outputs (a name computed once, in outputs.yaml.njk).
+    workloadPatch = renderMapping(provisioner, provisioner.templates.workload, templateContext(baseContext, facts, outputsByName, outputs), name) as WorkloadPatch;
     checkPatch(provisioner, workloadPatch, name);
   }
-  return { name, uid, type: declared.type, class: klass, ...(declared.id ? { id: declared.id } : {}), params, metadata: resource.metadata, provisioner, outputs, workloadPatch };
+  return { ...facts, provisioner, outputs, workloadPatch };
 }
 
 /** Phase 3: the manifests of a template provisioner, with the final pod template in the context. */
-export function renderResourceManifests(state: ProvisionedResourceState, context: ProvisionerContext): K8sObject[] {
+export function renderResourceManifests(state: ProvisionedResourceState, context: TemplateContext): K8sObject[] {
   if (state.commandManifests) return state.commandManifests;
   const file = state.provisioner.templates?.manifests;
   if (!file) return [];
@@ -144,7 +130,7 @@ function where(p: ProvisionerDefinition, file: string, resourceName: string): st
   return `resources.${resourceName}: provisioner '${p.folder}' (${file})`;
 }
 
-function renderTemplate(p: ProvisionerDefinition, file: string, context: ProvisionerContext, resourceName: string): string {
+function renderTemplate(p: ProvisionerDefinition, file: string, context: TemplateContext, resourceName: string): string {
   const env = createTemplateEnvironment(p.templateSources);
   try {
     return env.render(file, context as unknown as object);
@@ -169,7 +155,7 @@ export function describeTemplateError(raw: string): string {
   return position ? `line ${position[1]}, column ${position[2]}: ${message}` : message;
 }
 
-function renderMapping(p: ProvisionerDefinition, file: string, context: ProvisionerContext, resourceName: string): Record<string, unknown> {
+function renderMapping(p: ProvisionerDefinition, file: string, context: TemplateContext, resourceName: string): Record<string, unknown> {
   const text = renderTemplate(p, file, context, resourceName);
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) throw renderedYamlError(p, file, resourceName, text, doc.errors[0]!.message);
@@ -221,7 +207,7 @@ function checkPatch(p: ProvisionerDefinition, patch: unknown, resourceName: stri
 /** The JSON a command provisioner receives on stdin (documented in docs/provisioners.md). */
 export const COMMAND_INPUT_API_VERSION = 'score-nx.dev/provisioner-input/v1';
 
-function runCommand(library: Library, p: ProvisionerDefinition, resourceName: string, context: ProvisionerContext): { outputs: Record<string, unknown>; manifests: K8sObject[]; workload: WorkloadPatch } {
+function runCommand(library: Library, p: ProvisionerDefinition, resourceName: string, context: TemplateContext): { outputs: Record<string, unknown>; manifests: K8sObject[]; workload: WorkloadPatch } {
   const label = `resources.${resourceName}: command provisioner '${p.folder}'`;
   const [program, ...args] = p.command!;
   const folder = join(library.source.materialize(), p.folder);
