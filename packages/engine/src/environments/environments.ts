@@ -7,7 +7,7 @@ import { didYouMean } from '../util/did-you-mean';
 import { readDocumentText } from '../util/files';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
-import { ajvMessage, pointerToPath } from '../provisioners/library';
+import { describeSchemaError, errorPath, primaryError } from '../schema-errors';
 
 export const ENVIRONMENTS_DIR = 'environments';
 
@@ -68,15 +68,13 @@ const ENVIRONMENT_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv2020({ strict: false });
+const ajv = new Ajv2020({ strict: false, verbose: true });
 const validateEnvironment = ajv.compile(ENVIRONMENT_SCHEMA);
 
 export function check(doc: YamlSource, validate: ValidateFunction): void {
   if (!validate(doc.data)) {
-    const e = validate.errors![0]!;
-    const path = pointerToPath(e.instancePath);
-    if (e.keyword === 'additionalProperties') path.push(String(e.params['additionalProperty']));
-    throw doc.error(path, ajvMessage(e));
+    const e = primaryError(validate.errors!);
+    throw doc.error(errorPath(e), describeSchemaError(e));
   }
 }
 

@@ -30,7 +30,7 @@ const SERVICE_CONFIG_SCHEMA = {
   },
 } as const;
 
-const validateServiceConfig = new Ajv2020({ strict: false }).compile(SERVICE_CONFIG_SCHEMA);
+const validateServiceConfig = new Ajv2020({ strict: false, verbose: true }).compile(SERVICE_CONFIG_SCHEMA);
 
 /** A service's deploy config: per environment, the images and the library version. */
 export interface ServiceConfig {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { byCodeUnit } from '../util/compare';
+import { describeSchemaError, pointerToPath, primaryError } from '../schema-errors';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -108,7 +109,8 @@ const LIBRARY_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv2020({ allErrors: false, strict: false });
+// verbose: the schema of a failed oneOf, to name its alternatives.
+const ajv = new Ajv2020({ allErrors: false, strict: false, verbose: true });
 const validateDefinition = ajv.compile(DEFINITION_SCHEMA);
 const validateLibraryFile = ajv.compile(LIBRARY_SCHEMA);
 
@@ -217,8 +219,8 @@ export function loadLibrary(source: LibrarySource): Library {
   if (source.files.includes('library.yaml')) {
     const lib = parseYamlMapping(source.describe('library.yaml'), source.read('library.yaml').toString('utf8'), 'library file');
     if (!validateLibraryFile(lib.data)) {
-      const e = validateLibraryFile.errors![0]!;
-      throw lib.error(pointerToPath(e.instancePath), ajvMessage(e));
+      const e = primaryError(validateLibraryFile.errors!);
+      throw lib.error(pointerToPath(e.instancePath), describeSchemaError(e));
     }
     const wm = (lib.data['workloadMetadata'] ?? {}) as { properties?: Record<string, unknown>; required?: string[] };
     workloadMetadata = { properties: wm.properties ?? {}, required: wm.required ?? [] };
@@ -233,9 +235,8 @@ function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinit
   const doc = parseYamlMapping(display, source.read(file).toString('utf8'), 'provisioner definition');
   if (!validateDefinition(doc.data)) {
     // A failed oneOf lists its branches' errors first ("missing required field 'templates'"): report the choice.
-    const errors = validateDefinition.errors!;
-    const e = errors.find((x) => x.keyword === 'oneOf' && x.instancePath === '') ?? errors[0]!;
-    throw doc.error(pointerToPath(e.instancePath), ajvMessage(e));
+    const e = primaryError(validateDefinition.errors!);
+    throw doc.error(pointerToPath(e.instancePath), describeSchemaError(e));
   }
   const data = doc.data as Omit<ProvisionerDefinition, 'folder' | 'templateSources' | 'definitionFile' | 'source' | 'ownsWorkload' | 'params' | 'outputs'> & {
     ownsWorkload?: boolean;
@@ -277,30 +278,6 @@ function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinit
     definitionFile: display,
     source: doc,
   };
-}
-
-export function pointerToPath(pointer: string): Array<string | number> {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-export function ajvMessage(e: { keyword: string; params: Record<string, unknown>; message?: string }): string {
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `unknown field '${String(e.params['additionalProperty'])}'`;
-    case 'required':
-      return `missing required field '${String(e.params['missingProperty'])}'`;
-    case 'enum':
-      return `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'oneOf':
-      return 'must set exactly one of the alternatives (templates or command)';
-    default:
-      return e.message ?? `fails '${e.keyword}'`;
-  }
 }
 
 /**
