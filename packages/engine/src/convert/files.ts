@@ -58,11 +58,11 @@ export function convertFiles(input: FilesInput): ConvertedFiles {
     const dir = posix.dirname(target);
     if (typeof content === 'string' && containsSecretRef(content)) {
       const parts = decodeSecretRefs(content);
-      if (parts.length !== 1 || typeof parts[0] === 'string') {
+      const ref = parts.length === 1 ? parts[0] : undefined;
+      if (ref === undefined || typeof ref === 'string') {
         const field = file.content !== undefined ? 'content' : 'source';
         throw new DocumentError([...filePath, field], 'contained a mix of secret references and raw content');
       }
-      const ref = parts[0];
       const items = [{ key: ref.key, ...item }];
       fileVolumes.push({
         target,

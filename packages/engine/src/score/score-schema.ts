@@ -525,7 +525,7 @@ function compareSegments(a: string | number, b: string | number): number {
 function compareErrors(a: ScoreSchemaError, b: ScoreSchemaError): number {
   const length = Math.min(a.path.length, b.path.length);
   for (let i = 0; i < length; i++) {
-    const order = compareSegments(a.path[i], b.path[i]);
+    const order = compareSegments(a.path[i]!, b.path[i]!);
     if (order !== 0) return order;
   }
   if (a.path.length !== b.path.length) return a.path.length - b.path.length;
