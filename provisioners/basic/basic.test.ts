@@ -210,7 +210,7 @@ describe('basic', () => {
     expect(at(findObject(first, 'VirtualService'), 'spec', 'http', 0, 'route')).toEqual(route('shop.payments.svc.cluster.local', 9000));
     expect(at(findObject(first, 'NetworkPolicy'), 'spec', 'ingress', 0, 'ports')).toEqual([{ protocol: 'TCP', port: 9000 }, { protocol: 'TCP', port: 3000 }]);
     expect(renderError(score({ resources: { networking: networking({ ingress: { type: 'public' }, port: 'metrics' }) } }))).toBe(
-      "resources.networking: provisioner 'basic' (manifests.yaml.njk): line 16, column 39: basic: port 'metrics' is not in service.ports",
+      "services/svc/score.yaml:28:5: resources.networking: provisioner 'basic' (manifests.yaml.njk): line 16, column 39: basic: port 'metrics' is not in service.ports",
     );
     expect(renderError(score({ ports: {}, resources: { networking: networking({ ingress: { type: 'public' } }) } }))).toContain(
       "basic: ingress needs service.ports in the Score file (the gateways route to the workload's Service)",

@@ -51,7 +51,7 @@ describe('configmap', () => {
     const nested = withConfig({ A: { b: 1 } });
     expect(renderError(nested)).toBe(`services/svc/score.yaml:${positionOf(nested, 'A')}: resources.config.params.configData.A: must be string or number or boolean`);
     expect(renderError(withConfig({ name: 'x' }))).toBe(
-      "resources.config: provisioner 'configmap' (outputs.yaml.njk): line 1, column 51: configmap: configData key 'name' is reserved for the resource's own outputs (name, checksum, data); rename it",
+      "services/svc/score.yaml:28:5: resources.config: provisioner 'configmap' (outputs.yaml.njk): line 1, column 51: configmap: configData key 'name' is reserved for the resource's own outputs (name, checksum, data); rename it",
     );
   });
 

@@ -62,7 +62,7 @@ describe('horizontal-pod-autoscaler', () => {
 
   it('rejects maxReplicas below minReplicas, and a metric no container requests', () => {
     expect(renderError(withRollout({ minReplicas: 3, maxReplicas: 2 }))).toBe(
-      "resources.scaling: provisioner 'horizontal-pod-autoscaler' (outputs.yaml.njk): line 1, column 7: maxReplicas (2) must be at least minReplicas (3)",
+      "services/svc/score.yaml:31:5: resources.scaling: provisioner 'horizontal-pod-autoscaler' (outputs.yaml.njk): line 1, column 7: maxReplicas (2) must be at least minReplicas (3)",
     );
     expect(renderError(score({ containers: { web: { image: 'nginx' } }, resources: { scaling: { type: 'horizontal-pod-autoscaler', params: { maxReplicas: 2 } } } }))).toContain(
       "the autoscaler's cpu utilization target needs resources.requests.cpu on a container (containers: web)",

@@ -77,7 +77,7 @@ describe('postgres', () => {
       const without = readFileSync(file, 'utf8').split('\n').filter((line) => !/^\s*rdsEndpointSuffix:/.test(line)).join('\n');
       expect(without).not.toContain('rdsEndpointSuffix:');
       writeFileSync(file, without);
-      expect(() => service.render('dev')).toThrow(/^resources\.db: provisioner 'postgres' \(outputs\.yaml\.njk\): .*postgres: environment dev does not define metadata\.rdsEndpointSuffix \(the RDS endpoint suffix of its account and region: hosts are <db-instance-identifier>\.<suffix>\)$/);
+      expect(() => service.render('dev')).toThrow(/^[^:]+\/score\.yaml:\d+:\d+: resources\.db: provisioner 'postgres' \(outputs\.yaml\.njk\): .*postgres: environment dev does not define metadata\.rdsEndpointSuffix \(the RDS endpoint suffix of its account and region: hosts are <db-instance-identifier>\.<suffix>\)$/);
       expect(service.render('prod').objects.length).toBeGreaterThan(0);
     } finally {
       service.cleanup();

@@ -76,7 +76,7 @@ describe('redis', () => {
       const without = readFileSync(file, 'utf8').split('\n').filter((line) => !/^\s*elasticacheEndpointSuffix:/.test(line)).join('\n');
       expect(without).not.toContain('elasticacheEndpointSuffix:');
       writeFileSync(file, without);
-      expect(() => service.render('dev')).toThrow(/^resources\.cache: provisioner 'redis' \(outputs\.yaml\.njk\): .*redis: environment dev does not define metadata\.elasticacheEndpointSuffix \(the ElastiCache endpoint suffix of its account and region: hosts are master\.<replication-group-id>\.<suffix>\)$/);
+      expect(() => service.render('dev')).toThrow(/^[^:]+\/score\.yaml:\d+:\d+: resources\.cache: provisioner 'redis' \(outputs\.yaml\.njk\): .*redis: environment dev does not define metadata\.elasticacheEndpointSuffix \(the ElastiCache endpoint suffix of its account and region: hosts are master\.<replication-group-id>\.<suffix>\)$/);
       expect(service.render('prod').objects.length).toBeGreaterThan(0);
     } finally {
       service.cleanup();

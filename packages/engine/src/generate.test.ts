@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { K8sObject } from './convert/workload';
+import type { K8sObject } from './k8s';
 import { generateService } from './generate';
 import { instanceSuffix } from './render-workload';
 import { createWorkspace, errorOf, scoreYaml } from './provisioners/test-support/workspace';
@@ -158,7 +158,7 @@ describe('params validation', () => {
   it('validates after substitution', () => {
     const w = typed('{size: 1, host: "${metadata.domain}"}');
     w.write({ 'environments/dev.yaml': 'kubernetesVersion: 1.33.0\nnamespace: {fromMetadata: team}\nmetadata: {domain: "Not A Host"}\n' });
-    expect(errorOf(() => w.generate('api', 'dev'))).toBe('services/api/score.yaml:11:23: resources.tp.params.host: must match pattern "^[a-z.-]+$"');
+    expect(errorOf(() => w.generate('api', 'dev'))).toBe('services/api/score.yaml:11:23: resources.tp.params.host: must match pattern ^[a-z.-]+$');
   });
 
   it('a placeholder in an integer param is checked after substitution (placeholders give strings)', () => {
@@ -206,6 +206,8 @@ describe('template context', () => {
       id: null,
       params: { url: 'api-settings', region: 'eu-west-1' },
       metadata: { annotations: { xx: 'y' } },
+      // Phase 3 sees the resource's own outputs too.
+      outputs: { seen: { settings: { name: 'api-settings' } }, hadPodTemplate: false },
     });
     // Phase 3 sees every resource's outputs; phase 1 (the `seen` output) saw only those provisioned before.
     expect(JSON.parse(dump['resources']!)).toEqual({ settings: { name: 'api-settings' }, zdump: { seen: { settings: { name: 'api-settings' } }, hadPodTemplate: false } });
@@ -295,17 +297,17 @@ describe('workload patches', () => {
 
   it('two different service accounts are an error', () => {
     const w = ws(['resources:', '  aa:', '    type: identity', '    params: {name: one}', '  bb:', '    type: identity', '    params: {name: two}']);
-    expect(errorOf(() => w.generate('api', 'dev'))).toBe("resources.bb: sets the service account to 'two', but resources.aa already set 'one'");
+    expect(errorOf(() => w.generate('api', 'dev'))).toBe("services/api/score.yaml:12:3: resources.bb: sets the service account to 'two', but resources.aa already set 'one'");
   });
 
   it('a variable the container already has is an error', () => {
     const w = ws(['    variables: {REGION: eu}', 'resources:', '  var:', '    type: envvar', '    params: {name: REGION, value: x}']);
-    expect(errorOf(() => w.generate('api', 'dev'))).toBe("resources.var: adds the variable 'REGION', which container 'main' already defines");
+    expect(errorOf(() => w.generate('api', 'dev'))).toBe("services/api/score.yaml:10:3: resources.var: adds the variable 'REGION', which container 'main' already defines");
   });
 
   it('a variable two resources add is an error', () => {
     const w = ws(['resources:', '  v1:', '    type: envvar', '    params: {name: X, value: a}', '  v2:', '    type: envvar', '    params: {name: X, value: b}']);
-    expect(errorOf(() => w.generate('api', 'dev'))).toBe("resources.v2: adds the variable 'X', which container 'main' already defines");
+    expect(errorOf(() => w.generate('api', 'dev'))).toBe("services/api/score.yaml:12:3: resources.v2: adds the variable 'X', which container 'main' already defines");
   });
 
   it('two volumes with one name are an error', () => {

@@ -1,8 +1,10 @@
 export * from './errors';
 export { renderScoreFile, instanceSuffix } from './render-workload';
 export type { RenderWorkloadOptions } from './render-workload';
-export { convertWorkload, MANAGED_BY, WORKLOAD_NAME_ANNOTATION } from './convert/workload';
-export type { ConvertedWorkload, ConvertOptions, K8sObject, K8sMetadata, ProvisionedResource } from './convert/workload';
+export { convertWorkload } from './convert/workload';
+export type { ConvertedWorkload, ConvertOptions, ProvisionedResource } from './convert/workload';
+export { MANAGED_BY, WORKLOAD_NAME_ANNOTATION } from './k8s';
+export type { K8sObject, K8sMetadata } from './k8s';
 export { canonicalQuantity } from './convert/quantity';
 export { encodeSecretRef, decodeSecretRefs, secretRefEnvName } from './convert/secrets';
 export { substitute, substituteDeep, splitRef, findRefs, workloadResolver, RefError } from './score/placeholders';
@@ -17,8 +19,10 @@ export { writeFileAtomic, readSourceInside, checkedPathInside, WORKLOAD_NAME } f
 export { sha256Hex, shortHash } from './util/hash';
 export { generateService, generateShared, GenerateCache, loadLibraryVersion } from './generate';
 export type { GenerateRequest, GenerateResult, SharedRenderResult } from './generate';
-export { loadEnvironments, resolveEnvironment, loadServiceConfig, libraryVersionFor, ENVIRONMENTS_DIR, SERVICE_CONFIG_FILE } from './provisioners/environments';
-export type { EnvironmentDefinition, ResolvedEnvironment, ServiceConfig } from './provisioners/environments';
+export { loadEnvironments, resolveEnvironment, ENVIRONMENTS_DIR } from './environments/environments';
+export { loadServiceConfig, libraryVersionFor, SERVICE_CONFIG_FILE } from './environments/service-config';
+export type { EnvironmentDefinition, ResolvedEnvironment } from './environments/environments';
+export type { ServiceConfig } from './environments/service-config';
 export { loadLibrary, loadPlatformKeys, workspaceLibrary, releasedLibrary, matchProvisioner, isLibraryFile, LIBRARY_DIR } from './provisioners/library';
 export type { Library, LibrarySource, PlatformKeys, ProvisionerDefinition } from './provisioners/library';
 export { readReleases, cutRelease, RELEASES_FILE } from './provisioners/releases';

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { byCodeUnit } from './util/compare';
 
 /**
  * The workspace check: in each environment, every object has one owner (one render emits it) and every hostname
@@ -32,7 +33,7 @@ export function checkOwnership(outputs: readonly RenderedOutput[]): string[] {
   const problems: string[] = [];
   const byEnv = new Map<string, RenderedOutput[]>();
   for (const o of outputs) byEnv.set(o.env, [...(byEnv.get(o.env) ?? []), o]);
-  for (const [env, renders] of [...byEnv].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [env, renders] of [...byEnv].sort(([a], [b]) => byCodeUnit(a, b))) {
     const objects = new Map<string, Claim[]>();
     const hosts = new Map<string, Claim[]>();
     for (const r of renders) {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, parse, parseDocument, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { renderManifests } from './assemble';
+import { renderManifests } from './pipeline/assemble';
 import { encodeSecretRef } from './convert/secrets';
 import { convertWorkload } from './convert/workload';
 import type { ProvisionedResource } from './convert/workload';

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
-import { renderManifests } from './assemble';
+import { renderManifests } from './pipeline/assemble';
 import { convertWorkload } from './convert/workload';
-import type { K8sObject } from './convert/workload';
+import type { K8sObject } from './k8s';
 import { DocumentError } from './errors';
 import { loadScoreFile } from './score/load-score';
 import type { LoadedScore } from './score/load-score';

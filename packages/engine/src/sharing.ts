@@ -2,11 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
-import type { K8sObject } from './convert/workload';
+import { objectKey } from './k8s';
+import type { K8sObject } from './k8s';
 import { UserError } from './errors';
-import { objectKey, sortKeys } from './output/canonical-yaml';
-import type { EnvironmentDefinition } from './provisioners/environments';
-import { loadServiceConfig } from './provisioners/environments';
+import { byCodeUnit } from './util/compare';
+import { sortKeys } from './output/canonical-yaml';
+import type { EnvironmentDefinition } from './environments/environments';
+import { loadServiceConfig } from './environments/service-config';
 import { dnsLabel } from './provisioners/names';
 import { resourceUid } from './provisioners/runtime';
 import type { ScoreResource } from './score/types';
@@ -49,7 +51,7 @@ export function findServiceFolders(root: string): ServiceFolder[] {
     }
   };
   walk(root);
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return found.sort((a, b) => byCodeUnit(a.path, b.path));
 }
 
 export interface Sharing {

@@ -1,12 +1,14 @@
 import { join } from 'node:path';
-import { MANAGED_BY } from '../convert/workload';
+import { byCodeUnit } from '../util/compare';
+import { MANAGED_BY } from '../k8s';
 import { DocumentError, UserError } from '../errors';
 import { toCanonicalYaml } from '../output/canonical-yaml';
 import { loadScoreFile } from '../score/load-score';
 import type { LoadedScore } from '../score/load-score';
 import { readSourceInside } from '../util/files';
 import { shortHash } from '../util/hash';
-import { loadEnvironments, loadServiceConfig } from '../provisioners/environments';
+import { loadEnvironments } from '../environments/environments';
+import { loadServiceConfig } from '../environments/service-config';
 import { matchProvisioner } from '../provisioners/library';
 import type { Library } from '../provisioners/library';
 import { resourceUid } from '../provisioners/runtime';
@@ -67,7 +69,7 @@ export function catalogEntities(workspaceRoot: string, serviceDirs: readonly str
   const kindOrder = ['Component', 'API', 'Resource'];
   return [...byRef.values()]
     .map((e) => e.entity)
-    .sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    .sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) || byCodeUnit(a.metadata.name, b.metadata.name));
 }
 
 /** The catalog as one multi-document YAML file (Backstage reads every document of a catalog-info.yaml). */
@@ -99,7 +101,7 @@ function serviceEntities(
   }
 
   const dependsOn: string[] = [];
-  for (const [resName, decl] of Object.entries(score.workload.resources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [resName, decl] of Object.entries(score.workload.resources ?? {}).sort(([a], [b]) => byCodeUnit(a, b))) {
     const provisioner = matchProvisioner(library, decl.type, decl.class ?? 'default', decl.id);
     // A resource that owns the workload (a rollout strategy) is the Component itself, not something it depends on.
     if (provisioner?.ownsWorkload) continue;
@@ -190,7 +192,7 @@ function declaredApis(score: LoadedScore, serviceDir: string): DeclaredApi[] {
   if (raw === undefined) return [];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new DocumentError(['metadata', 'apis'], 'must be a mapping of API name to {type, definition}');
   return Object.entries(raw as Record<string, unknown>)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([apiName, spec]) => {
       const path = ['metadata', 'apis', apiName];
       entityName(apiName, path);

@@ -4,7 +4,8 @@ import type { ScoreContainer, ScoreWorkload } from '../score/types';
 import { h10, thrown } from '../test-support';
 import { encodeSecretRef, secretRefEnvName } from './secrets';
 import { convertWorkload } from './workload';
-import type { ConvertedWorkload, ConvertOptions, K8sObject, ProvisionedResource } from './workload';
+import type { ConvertedWorkload, ConvertOptions, ProvisionedResource } from './workload';
+import type { K8sObject } from '../k8s';
 
 const SUFFIX = '-0123456789';
 const INSTANCE = `example${SUFFIX}`;

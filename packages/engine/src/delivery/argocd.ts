@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { byCodeUnit } from '../util/compare';
 import { join } from 'node:path';
 import { UserError } from '../errors';
-import { loadEnvironments, loadServiceConfig } from '../provisioners/environments';
-import type { EnvironmentDefinition, ServiceConfig } from '../provisioners/environments';
+import { loadEnvironments } from '../environments/environments';
+import { loadServiceConfig } from '../environments/service-config';
+import type { EnvironmentDefinition } from '../environments/environments';
+import type { ServiceConfig } from '../environments/service-config';
 import { dnsLabel } from '../provisioners/names';
 import { workspaceSharing } from '../sharing';
 import { parseYamlMapping } from '../util/yaml-source';
@@ -53,7 +56,7 @@ interface ServiceFacts extends WorkspaceService {
 export function argoCdApplications(workspaceRoot: string, services: readonly WorkspaceService[], options: ArgoCdOptions): ArgoObject[] {
   const prSource = pullRequestSource(options);
   const envs = [...loadEnvironments(workspaceRoot).values()];
-  const facts = services.map((s) => readFacts(workspaceRoot, s)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const facts = services.map((s) => readFacts(workspaceRoot, s)).sort((a, b) => byCodeUnit(a.name, b.name));
   const deploys = (s: ServiceFacts, env: EnvironmentDefinition) => (s.config ? env.name in s.config.environments : !env.preview);
   const objects: ArgoObject[] = [];
   for (const env of envs.filter((e) => !e.preview)) {

@@ -1,5 +1,5 @@
 import { Document, visit } from 'yaml';
-import type { K8sObject } from '../convert/workload';
+import { byCodeUnit } from '../util/compare';
 
 /**
  * Canonical output: keys sorted by code unit at every level, sequences in their given order, two-space indent,
@@ -108,37 +108,4 @@ export function sortKeys(value: unknown): unknown {
     );
   }
   return value;
-}
-
-export function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * The order objects are written in: the apply order Helm uses for built-in kinds (namespaces and identities
- * before the workloads that use them), then custom resources by kind; ties broken by apiVersion, namespace, name.
- */
-const KIND_ORDER = [
-  'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'ServiceAccount', 'Secret',
-  'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CustomResourceDefinition',
-  'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Service', 'DaemonSet', 'Pod',
-  'ReplicationController', 'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob',
-  'IngressClass', 'Ingress', 'APIService',
-];
-const KIND_RANK = new Map(KIND_ORDER.map((k, i) => [k, i]));
-
-export function objectKey(o: K8sObject): string {
-  return `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-}
-
-export function compareObjects(a: K8sObject, b: K8sObject): number {
-  const ra = KIND_RANK.get(a.kind) ?? KIND_ORDER.length;
-  const rb = KIND_RANK.get(b.kind) ?? KIND_ORDER.length;
-  if (ra !== rb) return ra - rb;
-  return (
-    byCodeUnit(a.kind, b.kind) ||
-    byCodeUnit(a.apiVersion, b.apiVersion) ||
-    byCodeUnit(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
-    byCodeUnit(a.metadata.name, b.metadata.name)
-  );
 }

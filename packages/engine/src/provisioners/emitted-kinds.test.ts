@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emittedKinds } from './emitted-kinds';
-import { loadEnvironments } from './environments';
+import { loadEnvironments } from '../environments/environments';
 import { createWorkspace, errorOf } from './test-support/workspace';
 
 const definition = (type: string, manifests = 'manifests.yaml.njk') =>

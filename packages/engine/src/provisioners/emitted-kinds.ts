@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
-import type { EnvironmentDefinition } from './environments';
+import { byCodeUnit } from '../util/compare';
+import type { EnvironmentDefinition } from '../environments/environments';
 import type { Library } from './library';
 
 /** One API type a render can emit, and the places that emit it (`<library>/<folder>/<template>:<line>` or `engine`). */
@@ -54,7 +55,7 @@ export function emittedKinds(libraries: readonly Library[], environments: readon
   }
   return [...found.values()]
     .map((k) => ({ ...k, sources: k.sources.sort() }))
-    .sort((a, b) => compare(`${a.apiVersion} ${a.kind}`, `${b.apiVersion} ${b.kind}`));
+    .sort((a, b) => byCodeUnit(`${a.apiVersion} ${a.kind}`, `${b.apiVersion} ${b.kind}`));
 }
 
 /** The top-level apiVersion/kind pairs of a multi-document template, with the line of the apiVersion. */
@@ -106,6 +107,3 @@ function unquote(s: string): string {
   return m ? m[2]! : s;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

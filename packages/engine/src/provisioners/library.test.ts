@@ -52,13 +52,13 @@ describe('loading definitions', () => {
 
   it('rejects a definition with both templates and command', () => {
     expect(loadError(templateProvisioner('x', ['type: x', 'description: d', 'command: [./run]']))).toBe(
-      'provisioners/x/provisioner.yaml:1:1: must set exactly one of the alternatives (templates or command)',
+      "provisioners/x/provisioner.yaml:1:1: must set exactly one of 'templates' or 'command', but found 'templates' and 'command'",
     );
   });
 
   it('rejects a definition with neither templates nor command', () => {
     expect(loadError({ 'provisioners/x/provisioner.yaml': 'type: x\ndescription: d\n' })).toBe(
-      'provisioners/x/provisioner.yaml:1:1: must set exactly one of the alternatives (templates or command)',
+      "provisioners/x/provisioner.yaml:1:1: must set exactly one of 'templates' or 'command'",
     );
   });
 

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { byCodeUnit } from '../util/compare';
+import { describeSchemaError, pointerToPath, primaryError } from '../schema-errors';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -136,7 +138,8 @@ const LIBRARY_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv2020({ allErrors: false, strict: false });
+// verbose: the schema of a failed oneOf, to name its alternatives.
+const ajv = new Ajv2020({ allErrors: false, strict: false, verbose: true });
 const validateDefinition = ajv.compile(DEFINITION_SCHEMA);
 const validateLibraryFile = ajv.compile(LIBRARY_SCHEMA);
 
@@ -252,8 +255,8 @@ function loadLibraryFile(source: LibrarySource): Pick<Library, 'workloadMetadata
   if (!source.files.includes('library.yaml')) return { workloadMetadata: { properties: {}, required: [] }, labels: {}, platformKeys: {}, containerSecurityContext: {} };
   const lib = parseYamlMapping(source.describe('library.yaml'), source.read('library.yaml').toString('utf8'), 'library file');
   if (!validateLibraryFile(lib.data)) {
-    const e = validateLibraryFile.errors![0]!;
-    throw lib.error(pointerToPath(e.instancePath), ajvMessage(e));
+    const e = primaryError(validateLibraryFile.errors!);
+    throw lib.error(pointerToPath(e.instancePath), describeSchemaError(e));
   }
   const wm = (lib.data['workloadMetadata'] ?? {}) as { properties?: Record<string, unknown>; required?: string[] };
   return {
@@ -270,9 +273,8 @@ function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinit
   const doc = parseYamlMapping(display, source.read(file).toString('utf8'), 'provisioner definition');
   if (!validateDefinition(doc.data)) {
     // A failed oneOf lists its branches' errors first ("missing required field 'templates'"): report the choice.
-    const errors = validateDefinition.errors!;
-    const e = errors.find((x) => x.keyword === 'oneOf' && x.instancePath === '') ?? errors[0]!;
-    throw doc.error(pointerToPath(e.instancePath), ajvMessage(e));
+    const e = primaryError(validateDefinition.errors!);
+    throw doc.error(pointerToPath(e.instancePath), describeSchemaError(e));
   }
   const data = doc.data as Omit<ProvisionerDefinition, 'folder' | 'templateSources' | 'definitionFile' | 'source' | 'ownsWorkload' | 'params' | 'outputs'> & {
     ownsWorkload?: boolean;
@@ -318,30 +320,6 @@ function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinit
   };
 }
 
-export function pointerToPath(pointer: string): Array<string | number> {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-export function ajvMessage(e: { keyword: string; params: Record<string, unknown>; message?: string }): string {
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `unknown field '${String(e.params['additionalProperty'])}'`;
-    case 'required':
-      return `missing required field '${String(e.params['missingProperty'])}'`;
-    case 'enum':
-      return `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'oneOf':
-      return 'must set exactly one of the alternatives (templates or command)';
-    default:
-      return e.message ?? `fails '${e.keyword}'`;
-  }
-}
-
 /**
  * The provisioner that serves a resource in an environment. A candidate has the resource's type (case-sensitive, as
  * Score defines it), and its class, id and environments, when set, include the resource's. Most specific first:
@@ -355,7 +333,7 @@ export function matchProvisioner(library: Library, type: string, klass: string, 
   const candidates = library.provisioners
     .filter((p) => p.type === type && (p.class === undefined || p.class === klass) && (p.id === undefined || p.id === id))
     .filter((p) => p.environments === undefined || (environment !== undefined && p.environments.includes(environment)))
-    .sort((a, b) => specificity(a) - specificity(b) || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+    .sort((a, b) => specificity(a) - specificity(b) || byCodeUnit(a.folder, b.folder));
   const [best, next] = candidates;
   if (best?.environments !== undefined && next !== undefined && specificity(next) === specificity(best)) {
     throw new UserError(

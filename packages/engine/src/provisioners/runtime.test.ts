@@ -101,35 +101,35 @@ describe('command provisioners', () => {
 
   it('a non-zero exit is an error naming the provisioner, with the tail of stderr', () => {
     expect(errorOf(() => ws(['  db:', '    type: failing']).generate('api', 'dev'))).toBe(
-      "resources.db: command provisioner 'failing': exited with status 3: problem 3 | problem 4 | problem 5 | problem 6 | problem 7",
+      "services/api/score.yaml:9:3: resources.db: command provisioner 'failing': exited with status 3: problem 3 | problem 4 | problem 5 | problem 6 | problem 7",
     );
   });
 
   it('a program that cannot be run is an error', () => {
-    expect(errorOf(() => ws(['  db:', '    type: missing']).generate('api', 'dev'))).toBe("resources.db: command provisioner 'missing': cannot run 'score-nx-no-such-program': ENOENT");
+    expect(errorOf(() => ws(['  db:', '    type: missing']).generate('api', 'dev'))).toBe("services/api/score.yaml:9:3: resources.db: command provisioner 'missing': cannot run 'score-nx-no-such-program': ENOENT");
   });
 
   it('invalid JSON is an error', () => {
     expect(errorOf(() => ws(['  db:', '    type: cmd', '    params: {mode: badjson}']).generate('api', 'dev'))).toMatch(
-      /^resources\.db: command provisioner 'cmd': printed invalid JSON: /,
+      /^services\/api\/score\.yaml:9:3: resources\.db: command provisioner 'cmd': printed invalid JSON: /,
     );
   });
 
   it('an unknown key in the output is an error', () => {
     expect(errorOf(() => ws(['  db:', '    type: cmd', '    params: {mode: unknown}']).generate('api', 'dev'))).toBe(
-      "resources.db: command provisioner 'cmd': invalid output at '/secrets': unknown field 'secrets' (expected {outputs, manifests, workload})",
+      "services/api/score.yaml:9:3: resources.db: command provisioner 'cmd': invalid output at '/secrets': unknown field 'secrets' (expected {outputs, manifests, workload})",
     );
   });
 
   it('a manifest without apiVersion, kind and name is an error', () => {
     expect(errorOf(() => ws(['  db:', '    type: cmd', '    params: {mode: badmanifest}']).generate('api', 'dev'))).toBe(
-      "resources.db: provisioner 'cmd' (command output): every manifest needs apiVersion, kind and metadata.name strings",
+      "services/api/score.yaml:9:3: resources.db: provisioner 'cmd' (command output): every manifest needs apiVersion, kind and metadata.name strings",
     );
   });
 
   it('a promised output that is missing is an error', () => {
     expect(errorOf(() => ws(['  db:', '    type: cmd', '    params: {mode: nooutput}']).generate('api', 'dev'))).toBe(
-      "resources.db: provisioner 'cmd' promises output 'host' but did not produce it",
+      "services/api/score.yaml:9:3: resources.db: provisioner 'cmd' promises output 'host' but did not produce it",
     );
   });
 });

@@ -3,25 +3,22 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import { isMap, parseAllDocuments, parseDocument } from 'yaml';
-import type { K8sObject } from '../convert/workload';
+import type { K8sObject } from '../k8s';
 import { DocumentError, UserError } from '../errors';
 import type { DocPath } from '../errors';
 import { substituteDeep, workloadResolver } from '../score/placeholders';
 import { didYouMean } from '../util/did-you-mean';
 import type { ScoreResource } from '../score/types';
-import { ajvMessage, matchProvisioner, pointerToPath } from './library';
+import { matchProvisioner } from './library';
+import { describeSchemaError, errorPath, primaryError } from '../schema-errors';
 import type { Library, ProvisionerDefinition } from './library';
 import { createTemplateEnvironment } from './template-env';
+import type { TemplateEnvironment } from './template-env';
+import { templateContext } from './context';
+import type { RenderContext, ResourceFacts, TemplateContext } from './context';
 
 /** One resource of the workload, after provisioning. */
-export interface ProvisionedResourceState {
-  name: string;
-  uid: string;
-  type: string;
-  class: string;
-  id?: string;
-  params: Record<string, unknown>;
-  metadata: Record<string, unknown>;
+export interface ProvisionedResourceState extends ResourceFacts {
   provisioner: ProvisionerDefinition;
   outputs: Record<string, unknown>;
   /** Contributions to the workload's pod template (service account, envFrom, annotations...). */
@@ -64,24 +61,17 @@ const COMMAND_OUTPUT_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv2020({ strict: false, allErrors: false, useDefaults: true });
+// verbose: the schema of a failed oneOf, to name its alternatives.
+const ajv = new Ajv2020({ strict: false, allErrors: false, useDefaults: true, verbose: true });
 const validatePatch = ajv.compile(PATCH_SCHEMA);
 const validateCommandOutput = ajv.compile(COMMAND_OUTPUT_SCHEMA);
 const paramValidators = new WeakMap<ProvisionerDefinition, ValidateFunction>();
+/** One environment per provisioner definition: its templates are compiled once per process, not per resource. */
+const templateEnvironments = new WeakMap<ProvisionerDefinition, TemplateEnvironment>();
 
 export function resourceUid(workload: string, name: string, r: ScoreResource): string {
   const klass = r.class ?? 'default';
   return r.id !== undefined ? `${r.type}.${klass}#${r.id}` : `${r.type}.${klass}#${workload}.${name}`;
-}
-
-/** Everything a provisioner sees. Documented in docs/provisioners.md ("Template context"). */
-export interface ProvisionerContext {
-  workload: Record<string, unknown>;
-  resource: Record<string, unknown>;
-  environment: Record<string, unknown>;
-  namespace: string;
-  labels: Record<string, string>;
-  resources: Record<string, Record<string, unknown>>;
 }
 
 /** Phase 1, per resource in provisioning order: params, validation, outputs and the workload patch. */
@@ -92,7 +82,7 @@ export function provisionResource(
   uid: string,
   placeholderMetadata: Record<string, unknown>,
   previous: ReadonlyMap<string, ProvisionedResourceState>,
-  baseContext: Omit<ProvisionerContext, 'resource' | 'resources'>,
+  baseContext: RenderContext,
 ): ProvisionedResourceState {
   const klass = declared.class ?? 'default';
   const at: DocPath = ['resources', name];
@@ -113,25 +103,26 @@ export function provisionResource(
   const resolve = workloadResolver({ metadata: placeholderMetadata, resources: outputsByName });
   const params = substituteDeep(structuredClone(declared.params ?? {}), resolve, [...at, 'params']) as Record<string, unknown>;
   validateParams(provisioner, params, [...at, 'params']);
-  const resource = { name, uid, type: declared.type, class: klass, id: declared.id ?? null, params, metadata: declared.metadata ?? {} };
-  const context: ProvisionerContext = { ...baseContext, resource, resources: outputsByName };
+  const facts: ResourceFacts = { name, uid, type: declared.type, class: klass, ...(declared.id ? { id: declared.id } : {}), params, metadata: declared.metadata ?? {} };
+  const context = templateContext(baseContext, facts, outputsByName);
 
   if (provisioner.command) {
     const out = runCommand(library, provisioner, name, context);
-    return { name, uid, type: declared.type, class: klass, ...(declared.id ? { id: declared.id } : {}), params, metadata: resource.metadata, provisioner, outputs: out.outputs, workloadPatch: out.workload, commandManifests: out.manifests };
+    return { ...facts, provisioner, outputs: out.outputs, workloadPatch: out.workload, commandManifests: out.manifests };
   }
   const outputs = provisioner.templates?.outputs ? renderMapping(provisioner, provisioner.templates.outputs, context, name) : {};
   checkPromisedOutputs(provisioner, outputs, name);
   let workloadPatch: WorkloadPatch = {};
   if (provisioner.templates?.workload) {
-    workloadPatch = renderMapping(provisioner, provisioner.templates.workload, context, name) as WorkloadPatch;
+    // The workload patch sees the resource's own outputs (a name computed once, in outputs.yaml.njk).
+    workloadPatch = renderMapping(provisioner, provisioner.templates.workload, templateContext(baseContext, facts, outputsByName, outputs), name) as WorkloadPatch;
     checkPatch(provisioner, workloadPatch, name);
   }
-  return { name, uid, type: declared.type, class: klass, ...(declared.id ? { id: declared.id } : {}), params, metadata: resource.metadata, provisioner, outputs, workloadPatch };
+  return { ...facts, provisioner, outputs, workloadPatch };
 }
 
 /** Phase 3: the manifests of a template provisioner, with the final pod template in the context. */
-export function renderResourceManifests(state: ProvisionedResourceState, context: ProvisionerContext): K8sObject[] {
+export function renderResourceManifests(state: ProvisionedResourceState, context: TemplateContext): K8sObject[] {
   if (state.commandManifests) return state.commandManifests;
   const file = state.provisioner.templates?.manifests;
   if (!file) return [];
@@ -142,22 +133,35 @@ export function renderResourceManifests(state: ProvisionedResourceState, context
   for (const doc of list) {
     if (doc.errors.length > 0) throw renderedYamlError(state.provisioner, file, state.name, text, doc.errors[0]!.message);
     if (doc.contents === null) continue;
-    if (!isMap(doc.contents)) throw new UserError(`${where(state.provisioner, file, state.name)}: every manifest must be a YAML mapping`);
+    if (!isMap(doc.contents)) throw atResource(state.name, `${where(state.provisioner, file)}: every manifest must be a YAML mapping`);
     objects.push(checkManifest(doc.toJS({ maxAliasCount: 100 }), state.provisioner, file, state.name));
   }
   return objects;
 }
 
-function where(p: ProvisionerDefinition, file: string, resourceName: string): string {
-  return `resources.${resourceName}: provisioner '${p.folder}' (${file})`;
+/** The provisioner and template an error comes from, for its detail. */
+function where(p: ProvisionerDefinition, file: string): string {
+  return `provisioner '${p.folder}' (${file})`;
 }
 
-function renderTemplate(p: ProvisionerDefinition, file: string, context: ProvisionerContext, resourceName: string): string {
-  const env = createTemplateEnvironment(p.templateSources);
+/**
+ * A provisioner-phase error, placed at the resource in score.yaml (generateService adds the file and position);
+ * the template and its line and column are in the detail.
+ */
+function atResource(resourceName: string, detail: string): DocumentError {
+  return new DocumentError(['resources', resourceName], detail);
+}
+
+function renderTemplate(p: ProvisionerDefinition, file: string, context: TemplateContext, resourceName: string): string {
+  let env = templateEnvironments.get(p);
+  if (!env) {
+    env = createTemplateEnvironment(p.templateSources);
+    templateEnvironments.set(p, env);
+  }
   try {
     return env.render(file, context as unknown as object);
   } catch (err) {
-    throw new UserError(`${where(p, file, resourceName)}: ${describeTemplateError((err as Error).message)}`);
+    throw atResource(resourceName, `${where(p, file)}: ${describeTemplateError((err as Error).message)}`);
   }
 }
 
@@ -177,25 +181,25 @@ export function describeTemplateError(raw: string): string {
   return position ? `line ${position[1]}, column ${position[2]}: ${message}` : message;
 }
 
-function renderMapping(p: ProvisionerDefinition, file: string, context: ProvisionerContext, resourceName: string): Record<string, unknown> {
+function renderMapping(p: ProvisionerDefinition, file: string, context: TemplateContext, resourceName: string): Record<string, unknown> {
   const text = renderTemplate(p, file, context, resourceName);
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) throw renderedYamlError(p, file, resourceName, text, doc.errors[0]!.message);
   if (doc.contents === null) return {};
-  if (!isMap(doc.contents)) throw new UserError(`${where(p, file, resourceName)}: must render a YAML mapping`);
+  if (!isMap(doc.contents)) throw atResource(resourceName, `${where(p, file)}: must render a YAML mapping`);
   return doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
 }
 
 function renderedYamlError(p: ProvisionerDefinition, file: string, resourceName: string, _text: string, message: string): UserError {
   // Values are always emitted as one scalar, so a YAML error here is a template bug, not a Score value.
-  return new UserError(`${where(p, file, resourceName)}: rendered invalid YAML: ${message.split('\n')[0]}`);
+  return atResource(resourceName, `${where(p, file)}: rendered invalid YAML: ${message.split('\n')[0]}`);
 }
 
 function checkManifest(value: unknown, p: ProvisionerDefinition, file: string, resourceName: string): K8sObject {
   const o = value as Record<string, unknown>;
   const meta = o['metadata'] as Record<string, unknown> | undefined;
   if (typeof o['apiVersion'] !== 'string' || typeof o['kind'] !== 'string' || !meta || typeof meta['name'] !== 'string') {
-    throw new UserError(`${where(p, file, resourceName)}: every manifest needs apiVersion, kind and metadata.name strings`);
+    throw atResource(resourceName, `${where(p, file)}: every manifest needs apiVersion, kind and metadata.name strings`);
   }
   return o as K8sObject;
 }
@@ -207,30 +211,28 @@ function validateParams(p: ProvisionerDefinition, params: Record<string, unknown
     paramValidators.set(p, validate);
   }
   if (validate(params)) return;
-  const e = validate.errors![0]!;
-  const path = [...at, ...pointerToPath(e.instancePath)];
-  if (e.keyword === 'additionalProperties') path.push(String(e.params['additionalProperty']));
-  if (e.keyword === 'required') path.push(String(e.params['missingProperty']));
-  throw new DocumentError(path, e.keyword === 'required' ? `missing required param (provisioner '${p.folder}')` : e.keyword === 'additionalProperties' ? `unknown param${didYouMean(String(e.params['additionalProperty']), Object.keys((p.params['properties'] as object) ?? {}))} (provisioner '${p.folder}' accepts: ${Object.keys((p.params['properties'] as object) ?? {}).join(', ') || 'none'})` : ajvMessage(e));
+  const e = primaryError(validate.errors!);
+  const path = [...at, ...errorPath(e, true)];
+  throw new DocumentError(path, e.keyword === 'required' ? `missing required param (provisioner '${p.folder}')` : e.keyword === 'additionalProperties' ? `unknown param${didYouMean(String(e.params['additionalProperty']), Object.keys((p.params['properties'] as object) ?? {}))} (provisioner '${p.folder}' accepts: ${Object.keys((p.params['properties'] as object) ?? {}).join(', ') || 'none'})` : describeSchemaError(e));
 }
 
 function checkPromisedOutputs(p: ProvisionerDefinition, outputs: Record<string, unknown>, resourceName: string): void {
   const missing = p.outputs.filter((o) => !(o in outputs));
-  if (missing.length > 0) throw new UserError(`resources.${resourceName}: provisioner '${p.folder}' promises output '${missing[0]}' but did not produce it`);
+  if (missing.length > 0) throw atResource(resourceName, `provisioner '${p.folder}' promises output '${missing[0]}' but did not produce it`);
 }
 
 function checkPatch(p: ProvisionerDefinition, patch: unknown, resourceName: string): void {
   if (!validatePatch(patch)) {
-    const e = validatePatch.errors![0]!;
-    throw new UserError(`resources.${resourceName}: provisioner '${p.folder}' returned an invalid workload patch at '${e.instancePath || '/'}': ${ajvMessage(e)}`);
+    const e = primaryError(validatePatch.errors!);
+    throw atResource(resourceName, `provisioner '${p.folder}' returned an invalid workload patch at '${e.instancePath || '/'}': ${describeSchemaError(e)}`);
   }
 }
 
 /** The JSON a command provisioner receives on stdin (documented in docs/provisioners.md). */
 export const COMMAND_INPUT_API_VERSION = 'score-nx.dev/provisioner-input/v1';
 
-function runCommand(library: Library, p: ProvisionerDefinition, resourceName: string, context: ProvisionerContext): { outputs: Record<string, unknown>; manifests: K8sObject[]; workload: WorkloadPatch } {
-  const label = `resources.${resourceName}: command provisioner '${p.folder}'`;
+function runCommand(library: Library, p: ProvisionerDefinition, resourceName: string, context: TemplateContext): { outputs: Record<string, unknown>; manifests: K8sObject[]; workload: WorkloadPatch } {
+  const label = `command provisioner '${p.folder}'`;
   const [program, ...args] = p.command!;
   const folder = join(library.source.materialize(), p.folder);
   const executable = program!.startsWith('./') ? join(folder, program!) : program!;
@@ -244,21 +246,21 @@ function runCommand(library: Library, p: ProvisionerDefinition, resourceName: st
     timeout: 60_000,
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (result.error) throw new UserError(`${label}: cannot run '${program}': ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}`);
+  if (result.error) throw atResource(resourceName, `${label}: cannot run '${program}': ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}`);
   if (result.status !== 0) {
     const stderr = (result.stderr ?? '').trim().split('\n').slice(-5).join(' | ');
-    throw new UserError(`${label}: exited with ${result.status === null ? `signal ${result.signal}` : `status ${result.status}`}${stderr ? `: ${stderr}` : ''}`);
+    throw atResource(resourceName, `${label}: exited with ${result.status === null ? `signal ${result.signal}` : `status ${result.status}`}${stderr ? `: ${stderr}` : ''}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(result.stdout);
   } catch (err) {
-    throw new UserError(`${label}: printed invalid JSON: ${(err as Error).message}`);
+    throw atResource(resourceName, `${label}: printed invalid JSON: ${(err as Error).message}`);
   }
   if (!validateCommandOutput(parsed)) {
-    const e = validateCommandOutput.errors![0]!;
+    const e = primaryError(validateCommandOutput.errors!);
     const path = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params['additionalProperty'])}` : e.instancePath || '/';
-    throw new UserError(`${label}: invalid output at '${path}': ${ajvMessage(e)} (expected {outputs, manifests, workload})`);
+    throw atResource(resourceName, `${label}: invalid output at '${path}': ${describeSchemaError(e)} (expected {outputs, manifests, workload})`);
   }
   const out = parsed as { outputs?: Record<string, unknown>; manifests?: unknown[]; workload?: WorkloadPatch };
   const outputs = out.outputs ?? {};
@@ -278,9 +280,10 @@ export function applyWorkloadPatches(
   for (const s of states) {
     const patch = s.workloadPatch;
     const by = `resources.${s.name}`;
+    const fail = (detail: string) => atResource(s.name, detail);
     if (patch.serviceAccountName !== undefined) {
       if (serviceAccountFrom && spec['serviceAccountName'] !== patch.serviceAccountName) {
-        throw new UserError(`${by}: sets the service account to '${patch.serviceAccountName}', but ${serviceAccountFrom} already set '${String(spec['serviceAccountName'])}'`);
+        throw fail(`sets the service account to '${patch.serviceAccountName}', but ${serviceAccountFrom} already set '${String(spec['serviceAccountName'])}'`);
       }
       spec['serviceAccountName'] = patch.serviceAccountName;
       serviceAccountFrom = by;
@@ -293,7 +296,7 @@ export function applyWorkloadPatches(
       if (patch.env?.length) {
         const existing = new Set(((c['env'] as Array<{ name: string }>) ?? []).map((e) => e.name));
         for (const e of patch.env) {
-          if (existing.has(e.name)) throw new UserError(`${by}: adds the variable '${e.name}', which container '${String(c['name'])}' already defines`);
+          if (existing.has(e.name)) throw fail(`adds the variable '${e.name}', which container '${String(c['name'])}' already defines`);
         }
         c['env'] = [...((c['env'] as unknown[]) ?? []), ...patch.env];
       }

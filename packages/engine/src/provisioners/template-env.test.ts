@@ -141,7 +141,7 @@ describe('templates are sandboxed', () => {
     });
     return errorOf(() => w.generate('api', 'dev'));
   }
-  const prefix = "resources.tt: provisioner 't' (m.yaml.njk): ";
+  const prefix = "services/api/score.yaml:9:3: resources.tt: provisioner 't' (m.yaml.njk): ";
 
   it('cannot reach JavaScript internals', () => {
     expect(renderTemplate('{{ "".constructor.constructor("return process")() }}')).toBe(`${prefix}line 4, column 34: access to 'constructor' is not allowed in provisioner templates`);
@@ -176,8 +176,8 @@ describe('templates are sandboxed', () => {
   });
 
   it('has no environment or process access through globals', () => {
-    expect(renderTemplate('{{ process.env.HOME }}')).toMatch(/^resources\.tt: provisioner 't' \(m\.yaml\.njk\): /);
-    expect(renderTemplate('{{ require("fs") }}')).toMatch(/^resources\.tt: provisioner 't' \(m\.yaml\.njk\): /);
+    expect(renderTemplate('{{ process.env.HOME }}')).toMatch(/^services\/api\/score\.yaml:9:3: resources\.tt: provisioner 't' \(m\.yaml\.njk\): /);
+    expect(renderTemplate('{{ require("fs") }}')).toMatch(/^services\/api\/score\.yaml:9:3: resources\.tt: provisioner 't' \(m\.yaml\.njk\): /);
   });
 });
 

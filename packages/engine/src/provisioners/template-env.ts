@@ -5,6 +5,7 @@ import { stringifyDocument } from '../output/canonical-yaml';
 import { sha256Hex } from '../util/hash';
 import { dnsLabel, dnsSubdomain } from './names';
 import { registerTemplateHelpers } from './template-helpers';
+import { withTemplateHooks } from './template-hooks';
 
 /**
  * Provisioner templates render YAML, and every `{{ expression }}` is emitted as ONE complete YAML scalar:
@@ -13,18 +14,12 @@ import { registerTemplateHelpers } from './template-helpers';
  * or a document, whatever it contains. Template authors write `name: {{ workload.name ~ "-active" }}` rather
  * than `name: {{ workload.name }}-active`; the filters that would let raw text through are removed.
  *
- * Nunjucks has no hook for this, so the runtime's output function is wrapped; the wrapper only acts for
- * environments created here (their `autoescape` option is the marker below) and leaves other users alone.
+ * Nunjucks has no hook for this: template-hooks.ts patches its runtime for the duration of a render, and the
+ * environment's `autoescape` option is the marker below (so that filters keep nunjucks's escaping-aware behaviour).
  */
 const YAML_ESCAPE = 'score-nx-yaml-scalar';
 
-type Runtime = {
-  suppressValue: (val: unknown, autoescape: unknown) => unknown;
-  memberLookup: (obj: unknown, val: unknown) => unknown;
-  SafeString: new (s: string) => { toString(): string };
-};
-const runtime = (nunjucks as unknown as { runtime: Runtime }).runtime;
-const SafeString = runtime.SafeString;
+const SafeString = (nunjucks as unknown as { runtime: { SafeString: new (s: string) => { toString(): string } } }).runtime.SafeString;
 
 /**
  * What `tojson` returns: JSON text emitted as-is. Not a nunjucks SafeString on purpose: string filters
@@ -36,23 +31,6 @@ class FlowYaml {
   toString(): string {
     return this.json;
   }
-}
-
-let installed = false;
-function installRuntimeHooks(): void {
-  if (installed) return;
-  installed = true;
-  const originalSuppress = runtime.suppressValue;
-  runtime.suppressValue = (val, autoescape) =>
-    autoescape === YAML_ESCAPE ? yamlScalar(val) : originalSuppress(val, autoescape);
-  const originalLookup = runtime.memberLookup;
-  // Templates must not reach JavaScript internals (`"".constructor.constructor("return process")()`).
-  runtime.memberLookup = (obj, val) => {
-    if (val === 'constructor' || val === '__proto__' || val === 'prototype' || val === '__defineGetter__' || val === '__lookupGetter__') {
-      throw new Error(`access to '${String(val)}' is not allowed in provisioner templates`);
-    }
-    return originalLookup(obj, val);
-  };
 }
 
 /** Characters YAML does not allow raw, or reads as line breaks (YAML 1.1 treats U+2028/2029/0085 as such). */
@@ -104,8 +82,12 @@ function refuse(name: string) {
   };
 }
 
-export function createTemplateEnvironment(templates: ReadonlyMap<string, string>): nunjucks.Environment {
-  installRuntimeHooks();
+/** The templates of one provisioner, compiled once (nunjucks caches each compiled template in its environment). */
+export interface TemplateEnvironment {
+  render(file: string, context: object): string;
+}
+
+export function createTemplateEnvironment(templates: ReadonlyMap<string, string>): TemplateEnvironment {
   const env = new nunjucks.Environment(new MemoryLoader(templates), {
     autoescape: YAML_ESCAPE as unknown as boolean,
     throwOnUndefined: true,
@@ -129,5 +111,5 @@ export function createTemplateEnvironment(templates: ReadonlyMap<string, string>
   env.addGlobal('merge', (...maps: Array<Record<string, unknown> | undefined>) => Object.assign({}, ...maps.filter(Boolean)));
   env.addFilter('merge', (base: Record<string, unknown>, ...maps: Array<Record<string, unknown> | undefined>) => Object.assign({}, base, ...maps.filter(Boolean)));
   registerTemplateHelpers(env);
-  return env;
+  return { render: (file, context) => withTemplateHooks(yamlScalar, () => env.render(file, context)) };
 }

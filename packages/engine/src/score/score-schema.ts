@@ -20,8 +20,9 @@
  *   message.
  */
 import Ajv2020 from 'ajv/dist/2020';
+import { byCodeUnit } from '../util/compare';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
-import { didYouMean } from '../util/did-you-mean';
+import { describeChoice, describeSchemaError, isBranchError, quote, requiredOnlyBranches } from '../schema-errors';
 
 // ---------------------------------------------------------------------------
 // Patterns (shared by the schema and by the error-message hints below)
@@ -436,16 +437,6 @@ export function createScoreValidator(): (doc: unknown) => ScoreSchemaError[] {
   };
 }
 
-function quote(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
-}
-
-function listOf(values: readonly unknown[], conjunction: 'or' | 'and'): string {
-  const quoted = values.map(quote);
-  if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted[quoted.length - 1]}`;
-}
-
 /** Converts an ajv instancePath (JSON Pointer) to segments, numeric for array indices. */
 function toPath(pointer: string, doc: unknown): (string | number)[] {
   if (pointer === '') return [];
@@ -463,80 +454,6 @@ function toPath(pointer: string, doc: unknown): (string | number)[] {
     }
   }
   return path;
-}
-
-/** If every branch is just `{ required: [field] }`, returns those fields. */
-function requiredOnlyBranches(branches: unknown): string[] | undefined {
-  if (!Array.isArray(branches)) return undefined;
-  const fields: string[] = [];
-  for (const branch of branches) {
-    if (branch === null || typeof branch !== 'object') return undefined;
-    const keys = Object.keys(branch);
-    const required = (branch as { required?: unknown }).required;
-    if (keys.length !== 1 || !Array.isArray(required) || required.length !== 1) return undefined;
-    fields.push(String(required[0]));
-  }
-  return fields;
-}
-
-function isBranchError(candidate: ErrorObject, combinator: ErrorObject): boolean {
-  return (
-    candidate !== combinator &&
-    candidate.schemaPath.startsWith(`${combinator.schemaPath}/`) &&
-    (candidate.instancePath === combinator.instancePath ||
-      candidate.instancePath.startsWith(`${combinator.instancePath}/`))
-  );
-}
-
-function describe(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'type': {
-      const types = String(params.type).split(',');
-      return `must be ${types.join(' or ')}`;
-    }
-    case 'required':
-      return `missing required field '${String(params.missingProperty)}'`;
-    case 'additionalProperties': {
-      // `verbose` gives the parent schema: the fields that were meant, for a suggestion.
-      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      return `unknown field '${String(params.additionalProperty)}'${didYouMean(String(params.additionalProperty), known)}`;
-    }
-    case 'enum': {
-      const allowed = params.allowedValues as unknown[];
-      // The value is echoed only next to a close match: a value far from every allowed one may be long or hostile.
-      const suggestion = typeof error.data === 'string' ? didYouMean(error.data, allowed.filter((v): v is string => typeof v === 'string')) : '';
-      return `must be one of ${listOf(allowed, 'or')}${suggestion ? `, got '${String(error.data)}'${suggestion}` : ''}`;
-    }
-    case 'const':
-      return `must be ${quote(params.allowedValue)}`;
-    case 'pattern': {
-      const pattern = String(params.pattern);
-      return PATTERN_HINTS[pattern] ?? `must match pattern ${pattern}`;
-    }
-    case 'minLength':
-      return params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters long`;
-    case 'maxLength':
-      return `must be at most ${String(params.limit)} characters long`;
-    case 'minimum':
-    case 'maximum':
-      return `must be ${String(params.comparison)} ${String(params.limit)}`;
-    case 'minProperties':
-      return params.limit === 1 ? 'must have at least 1 entry' : `must have at least ${String(params.limit)} entries`;
-    default:
-      return error.message ?? `failed '${error.keyword}' check`;
-  }
-}
-
-/** Message for a failed oneOf/anyOf whose branches each require a single field. */
-function describeChoice(error: ErrorObject, fields: string[]): string {
-  if (error.keyword === 'anyOf') return `must set at least one of ${listOf(fields, 'or')}`;
-  const passing = (error.params as { passingSchemas?: number[] | null }).passingSchemas;
-  if (Array.isArray(passing)) {
-    const found = passing.map((i) => fields[i]);
-    return `must set exactly one of ${listOf(fields, 'or')}, but found ${listOf(found, 'and')}`;
-  }
-  return `must set exactly one of ${listOf(fields, 'or')}`;
 }
 
 function normalizeErrors(raw: readonly ErrorObject[], doc: unknown): ScoreSchemaError[] {
@@ -559,6 +476,11 @@ function normalizeErrors(raw: readonly ErrorObject[], doc: unknown): ScoreSchema
       replacements.set(error, describeChoice(error, fields));
       continue;
     }
+    // A oneOf that several branches pass: no branch error says what is wrong, the oneOf itself does.
+    if (Array.isArray((error.params as { passingSchemas?: unknown }).passingSchemas)) {
+      branchErrors.forEach((e) => dropped.add(e));
+      continue;
+    }
     // General combinator: keep only the errors of the branch that came closest
     // (fewest errors; lowest branch index on ties) and drop the summary error.
     const byBranch = new Map<number, ErrorObject[]>();
@@ -578,7 +500,7 @@ function normalizeErrors(raw: readonly ErrorObject[], doc: unknown): ScoreSchema
   for (const error of raw) {
     if (dropped.has(error)) continue;
     const path = toPath(error.instancePath, doc);
-    let message = replacements.get(error) ?? describe(error);
+    let message = replacements.get(error) ?? describeSchemaError(error, PATTERN_HINTS);
     const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
     if (propertyName !== undefined) {
       path.push(propertyName);
@@ -597,17 +519,17 @@ function normalizeErrors(raw: readonly ErrorObject[], doc: unknown): ScoreSchema
 function compareSegments(a: string | number, b: string | number): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return byCodeUnit(String(a), String(b));
 }
 
 function compareErrors(a: ScoreSchemaError, b: ScoreSchemaError): number {
   const length = Math.min(a.path.length, b.path.length);
   for (let i = 0; i < length; i++) {
-    const order = compareSegments(a.path[i], b.path[i]);
+    const order = compareSegments(a.path[i]!, b.path[i]!);
     if (order !== 0) return order;
   }
   if (a.path.length !== b.path.length) return a.path.length - b.path.length;
-  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+  return byCodeUnit(a.message, b.message);
 }
 
 /**

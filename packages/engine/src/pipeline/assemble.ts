@@ -1,6 +1,7 @@
-import type { K8sObject } from './convert/workload';
-import { UserError } from './errors';
-import { compareObjects, objectKey, toCanonicalYaml } from './output/canonical-yaml';
+import { compareObjects, objectKey } from '../k8s';
+import type { K8sObject } from '../k8s';
+import { UserError } from '../errors';
+import { toCanonicalYaml } from '../output/canonical-yaml';
 import { isDeepStrictEqual } from 'node:util';
 
 /** An object together with who produced it, for messages about conflicts. */
@@ -33,4 +34,19 @@ export function assembleObjects(objects: readonly SourcedObject[]): K8sObject[] 
 export function renderManifests(objects: readonly SourcedObject[]): { objects: K8sObject[]; yaml: string } {
   const sorted = assembleObjects(objects);
   return { objects: sorted, yaml: toCanonicalYaml(sorted) };
+}
+
+export interface AssembleInput {
+  /** The objects of the service (phase 3 and the engine's own). */
+  objects: readonly SourcedObject[];
+  /** The objects it shares with other services. */
+  shared: readonly K8sObject[];
+  /** Who the shared objects are attributed to in conflict messages. */
+  sharedOrigin: string;
+}
+
+/** Assemble: the service's objects in canonical order and as canonical YAML, and its shared objects in order. */
+export function assembleRender(input: AssembleInput): { objects: K8sObject[]; yaml: string; shared: K8sObject[] } {
+  const { objects, yaml } = renderManifests(input.objects);
+  return { objects, yaml, shared: assembleObjects(input.shared.map((object) => ({ object, origin: input.sharedOrigin }))) };
 }

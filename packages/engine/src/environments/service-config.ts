@@ -1,0 +1,61 @@
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import semver from 'semver';
+import { UserError } from '../errors';
+import { readDocumentText } from '../util/files';
+import { parseYamlMapping } from '../util/yaml-source';
+import type { YamlSource } from '../util/yaml-source';
+import { check } from './environments';
+import type { EnvironmentDefinition } from './environments';
+
+export const SERVICE_CONFIG_FILE = 'service-config.yaml';
+
+const SERVICE_CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['environments'],
+  properties: {
+    environments: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          provisioners: { type: 'string', minLength: 1 },
+          images: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
+        },
+      },
+    },
+  },
+} as const;
+
+const validateServiceConfig = new Ajv2020({ strict: false, verbose: true }).compile(SERVICE_CONFIG_SCHEMA);
+
+/** A service's deploy config: per environment, the images and the library version. */
+export interface ServiceConfig {
+  file: string;
+  source: YamlSource;
+  environments: Record<string, { provisioners?: string; images?: Record<string, string> }>;
+}
+
+export function loadServiceConfig(serviceDir: string, displayDir: string): ServiceConfig | undefined {
+  const abs = join(serviceDir, SERVICE_CONFIG_FILE);
+  // lstat: a dangling symlink is a broken config, not a missing one.
+  if (!lstatSync(abs, { throwIfNoEntry: false })) return undefined;
+  const file = displayDir ? `${displayDir}/${SERVICE_CONFIG_FILE}` : SERVICE_CONFIG_FILE;
+  const doc = parseYamlMapping(file, readDocumentText(abs, file, 'service config', serviceDir), 'service config', { exactNumbers: true });
+  check(doc, validateServiceConfig);
+  return { file, source: doc, environments: (doc.data['environments'] ?? {}) as ServiceConfig['environments'] };
+}
+
+/** The library version a service uses in an environment: the service's pin, else the environment's default. */
+export function libraryVersionFor(env: EnvironmentDefinition, config: ServiceConfig | undefined): string {
+  const version = config?.environments[env.name]?.provisioners ?? env.provisioners;
+  if (version !== 'workspace' && !semver.valid(version)) {
+    const detail = `library version '${version}' must be 'workspace' or a semantic version such as 1.2.0`;
+    if (config?.environments[env.name]?.provisioners) throw config.source.error(['environments', env.name, 'provisioners'], detail);
+    throw new UserError(`${env.file}: ${detail}`);
+  }
+  return version;
+}

@@ -1,0 +1,50 @@
+import type { EnvironmentDefinition } from '../environments/environments';
+import { loadEnvironments } from '../environments/environments';
+import { loadLibrary, releasedLibrary, workspaceLibrary } from '../provisioners/library';
+import type { Library, LibrarySource } from '../provisioners/library';
+import type { Sharing } from '../sharing';
+import { workspaceSharing } from '../sharing';
+import type { ResolvedEnvironment } from '../environments/environments';
+
+/** What renders of one process share (batch mode): loaded libraries, environments and sharing facts. */
+export class GenerateCache {
+  readonly sources = new Map<string, LibrarySource>();
+  readonly libraries = new Map<string, Library>();
+  /** What services of an environment share, by environment name. */
+  readonly sharing = new Map<string, Sharing>();
+  environments?: Map<string, EnvironmentDefinition>;
+
+  /** Removes temp folders of extracted releases (command provisioners). */
+  dispose(): void {
+    for (const source of this.sources.values()) source.dispose();
+  }
+}
+
+export function cachedEnvironments(cache: GenerateCache, root: string): Map<string, EnvironmentDefinition> {
+  cache.environments ??= loadEnvironments(root);
+  return cache.environments;
+}
+
+export function cachedSharing(cache: GenerateCache, root: string, env: ResolvedEnvironment): Sharing {
+  let sharing = cache.sharing.get(env.name);
+  if (!sharing) {
+    sharing = workspaceSharing(root, env);
+    cache.sharing.set(env.name, sharing);
+  }
+  return sharing;
+}
+
+export function loadLibraryVersion(workspaceRoot: string, version: string, cache = new GenerateCache()): Library {
+  let source = cache.sources.get(version);
+  if (!source) {
+    source = version === 'workspace' ? workspaceLibrary(workspaceRoot) : releasedLibrary(workspaceRoot, version);
+    cache.sources.set(version, source);
+  }
+  const key = `${version}:${source.contentHash}`;
+  let library = cache.libraries.get(key);
+  if (!library) {
+    library = loadLibrary(source);
+    cache.libraries.set(key, library);
+  }
+  return library;
+}
