@@ -53,7 +53,7 @@ describe('postgres-instance (CloudNativePG, dev and preview)', () => {
 
   it('a shared id is refused, naming the environment', () => {
     expect(renderError(score({ containers: { web: WEB }, resources: { db: db({}, { id: 'orders' }) } }))).toMatch(
-      /^resources\.db: provisioner 'postgres-instance-cnpg' \(outputs\.yaml\.njk\): .*postgres-instance \(CloudNativePG\): a shared id is not supported in dev: each service gets its own in-cluster instance$/,
+      /^services\/svc\/score\.yaml:\d+:\d+: resources\.db: provisioner 'postgres-instance-cnpg' \(outputs\.yaml\.njk\): .*postgres-instance \(CloudNativePG\): a shared id is not supported in dev: each service gets its own in-cluster instance$/,
     );
   });
 

@@ -138,9 +138,9 @@ export function contractChecks(workspaceRoot: string, folder: string, options: {
               try {
                 objects = kinds(render(score).objects);
               } catch {
-                // A params schema refuses it at its position, or the template refuses it with fail() (reported at the
-                // template's line until provisioner-phase errors carry the score.yaml position).
-                expect(renderError(text)).toMatch(new RegExp(`^(services/svc/score\\.yaml:\\d+:\\d+: resources\\.${name}\\.params\\.${key}: |resources\\.${name}: provisioner '${folder}' \\([^)]+\\): line \\d+, column \\d+: )`));
+                // A params schema refuses it at its position, or the template refuses it with fail(): then at the
+                // resource's position, with the template's line and column.
+                expect(renderError(text)).toMatch(new RegExp(`^services/svc/score\\.yaml:\\d+:\\d+: resources\\.${name}(\\.params\\.${key}: |: provisioner '${folder}' \\([^)]+\\): line \\d+, column \\d+: )`));
               }
               if (objects) expect(objects, `${name}.params.${key} = ${JSON.stringify(hostile)}`).toEqual(baseline);
             }

@@ -48,7 +48,7 @@ describe('_shared/ template parts', () => {
     const ws = createWorkspace(part(configMap('{% include "_shared/data.njk" %}\n'), files));
     expect(ws.generate('web', 'dev').objects.find((o) => o.metadata.name === 'shared')?.['data']).toEqual({ from: 'library' });
     const bare = createWorkspace(part(configMap('{% include "data.njk" %}\n'), files));
-    expect(errorOf(() => bare.generate('web', 'dev'))).toBe("resources.pp: provisioner 'part' (manifests.yaml.njk): template 'data.njk' is not part of this provisioner");
+    expect(errorOf(() => bare.generate('web', 'dev'))).toBe("services/web/score.yaml:9:3: resources.pp: provisioner 'part' (manifests.yaml.njk): template 'data.njk' is not part of this provisioner");
   });
 
   it('a shared part that includes a missing part is an error naming the shared part', () => {
