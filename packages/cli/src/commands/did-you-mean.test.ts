@@ -10,7 +10,8 @@ afterEach(() => ws?.cleanup());
 /** A workspace with the configmap and postgres provisioners and one service `api` (container `main`). */
 function setup(resources: string, config = 'environments:\n  dev:\n    images:\n      main: r/api:1\n'): TempWorkspace {
   const w = (ws = tempWorkspace({ 'services/api/score.yaml': scoreFile('api', resources), 'services/api/service-config.yaml': config }));
-  cpSync(join(REPO_ROOT, 'provisioners/postgres'), join(w.root, 'provisioners/postgres'), { recursive: true, filter: (s) => !s.endsWith('.test.ts') && !s.includes('__golden__') });
+  // postgres includes templates of the library's _shared/ folder.
+  for (const folder of ['postgres', '_shared']) cpSync(join(REPO_ROOT, 'provisioners', folder), join(w.root, 'provisioners', folder), { recursive: true, filter: (s) => !s.endsWith('.test.ts') && !s.includes('__golden__') });
   return w;
 }
 
