@@ -7,14 +7,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { parse } from 'yaml';
-import { loadLibrary, workspaceLibrary } from '@score-nx/engine';
+import { CONTRACT_PREVIEW_PR, loadLibrary, workspaceLibrary } from '@score-nx/engine';
 import type { GenerateResult } from '@score-nx/engine';
 import { expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf } from './helpers';
 import { tempService } from './render';
 
 export const EXAMPLE = '__golden__/example.score.yaml';
 /** Environments rendered for an example, with the pull request number a preview needs. */
-export const CONTRACT_ENVIRONMENTS: Array<[string, number | undefined]> = [['dev', undefined], ['staging', undefined], ['prod', undefined], ['preview', 42]];
+export const CONTRACT_ENVIRONMENTS: Array<[string, number | undefined]> = [['dev', undefined], ['staging', undefined], ['prod', undefined], ['preview', CONTRACT_PREVIEW_PR]];
 
 /** The provisioner folders of a workspace's library: every folder with a provisioner.yaml, sorted. */
 export function provisionerFolders(workspaceRoot: string): string[] {

@@ -60,3 +60,41 @@ export class DocumentError extends UserError {
 export function isUserError(err: unknown): err is UserError {
   return err instanceof UserError;
 }
+
+/** At most this many errors of one file are printed; the rest are counted ("… and 4 more errors"). */
+export const MAX_REPORTED_ERRORS = 20;
+
+/**
+ * Every error found in one document, reported together in file order (line, then column), so that a typo is not
+ * hidden behind the error it causes further down. `errors` keeps them all; the message prints the first
+ * {@link MAX_REPORTED_ERRORS}.
+ */
+export class DocumentErrors extends UserError {
+  readonly errors: readonly DocumentError[];
+
+  constructor(errors: readonly DocumentError[]) {
+    const ordered = [...errors].sort(compareFilePosition);
+    super(DocumentErrors.format(ordered));
+    this.errors = ordered;
+  }
+
+  static format(ordered: readonly DocumentError[]): string {
+    const shown = ordered.slice(0, MAX_REPORTED_ERRORS).map((e) => e.message);
+    const more = ordered.length - shown.length;
+    if (more > 0) shown.push(`… and ${more} more ${more === 1 ? 'error' : 'errors'}`);
+    return shown.join('\n');
+  }
+}
+
+function compareFilePosition(a: DocumentError, b: DocumentError): number {
+  const fileA = a.file ?? '';
+  const fileB = b.file ?? '';
+  if (fileA !== fileB) return fileA < fileB ? -1 : 1;
+  return (a.position?.line ?? 0) - (b.position?.line ?? 0) || (a.position?.col ?? 0) - (b.position?.col ?? 0);
+}
+
+/** Throws what was collected: nothing for none, the error itself for one, a {@link DocumentErrors} for several. */
+export function throwCollected(errors: readonly DocumentError[]): void {
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) throw new DocumentErrors(errors);
+}

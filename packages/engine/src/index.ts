@@ -44,4 +44,6 @@ export { catalogEntities, catalogYaml, CATALOG_ANNOTATIONS } from './catalog/bac
 export type { CatalogEntity } from './catalog/backstage';
 export { scaffoldService, scaffoldResourceTypes, renderEveryEnvironment, loadWorkspaceLibrary, EDITOR_SCHEMA_FILE } from './scaffold/service';
 export type { ScaffoldServiceOptions, ScaffoldedService } from './scaffold/service';
+export { scaffoldProvisioner, CONTRACT_PREVIEW_PR } from './scaffold/provisioner';
+export type { ScaffoldProvisionerOptions, ScaffoldedProvisioner } from './scaffold/provisioner';
 export { closestMatch, didYouMean } from './util/did-you-mean';

@@ -218,7 +218,7 @@ describe('renderScoreFile', () => {
       "s.yaml:6:5: containers.main.image: container 'main' has image '.' and no image is configured for it",
     );
     expect(renderError(tinyScore('    image: x\n    variables:\n      X: ${metadata.nope}\n'))).toBe(
-      "s.yaml:8:7: containers.main.variables.X: invalid ref 'metadata.nope': key 'nope' not found",
+      "s.yaml:8:7: containers.main.variables.X: invalid ref 'metadata.nope': key 'nope' not found (did you mean 'name'?)",
     );
     expect(renderError(tinyScore('    image: x\n    files:\n      /etc/x:\n        source: ../../etc/passwd\n'))).toBe(
       "s.yaml:9:9: containers.main.files./etc/x.source: source '../../etc/passwd' leaves the service folder",

@@ -1,12 +1,11 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
 import semver from 'semver';
-import { UserError } from '../errors';
+import { throwCollected, UserError } from '../errors';
+import { createValidatorFor } from '../score/score-schema';
 import { readDocumentText } from '../util/files';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
-import { check } from './environments';
 import type { EnvironmentDefinition } from './environments';
 
 export const SERVICE_CONFIG_FILE = 'service-config.yaml';
@@ -30,7 +29,8 @@ const SERVICE_CONFIG_SCHEMA = {
   },
 } as const;
 
-const validateServiceConfig = new Ajv2020({ strict: false, verbose: true }).compile(SERVICE_CONFIG_SCHEMA);
+// Every error at once (allErrors, de-duplicated), with the Score file's wording.
+const validateServiceConfig = createValidatorFor(SERVICE_CONFIG_SCHEMA);
 
 /** A service's deploy config: per environment, the images and the library version. */
 export interface ServiceConfig {
@@ -45,7 +45,7 @@ export function loadServiceConfig(serviceDir: string, displayDir: string): Servi
   if (!lstatSync(abs, { throwIfNoEntry: false })) return undefined;
   const file = displayDir ? `${displayDir}/${SERVICE_CONFIG_FILE}` : SERVICE_CONFIG_FILE;
   const doc = parseYamlMapping(file, readDocumentText(abs, file, 'service config', serviceDir), 'service config', { exactNumbers: true });
-  check(doc, validateServiceConfig);
+  throwCollected(validateServiceConfig(doc.data).map((e) => doc.error(e.path, e.message)));
   return { file, source: doc, environments: (doc.data['environments'] ?? {}) as ServiceConfig['environments'] };
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { DocumentError, UserError } from '../errors';
+import { DocumentError, throwCollected, UserError } from '../errors';
 import { namespaceRefusal, platformOwnedKeySetBy, resolveEnvironment } from '../environments/environments';
 import { libraryVersionFor, loadServiceConfig, SERVICE_CONFIG_FILE } from '../environments/service-config';
 import type { ResolvedEnvironment } from '../environments/environments';
@@ -124,11 +124,12 @@ function requireEnvironmentEntry(config: ServiceConfig, env: string) {
 }
 
 function applyImagesFromConfig(score: LoadedScore, images: Record<string, string>, config: ServiceConfig | undefined, env: string) {
-  for (const container of Object.keys(images)) {
-    if (!Object.hasOwn(score.workload.containers, container)) {
-      throw config!.source.error(['environments', env, 'images', container], `no container '${container}'${didYouMean(container, Object.keys(score.workload.containers))} in ${score.file} (containers: ${Object.keys(score.workload.containers).sort().join(', ')})`);
-    }
-  }
+  const containers = Object.keys(score.workload.containers);
+  throwCollected(
+    Object.keys(images)
+      .filter((container) => !Object.hasOwn(score.workload.containers, container))
+      .map((container) => config!.source.error(['environments', env, 'images', container], `no container '${container}'${didYouMean(container, containers)} in ${score.file} (containers: ${containers.sort().join(', ')})`)),
+  );
   try {
     return applyImages(score, images);
   } catch (err) {

@@ -54,12 +54,12 @@ describe('provisioningOrder', () => {
     );
   });
 
-  it('places the unknown-resource error in the Score file', () => {
+  it('places the unknown-resource error in the Score file (found when the file is loaded)', () => {
     const ws = createWorkspace({
       'services/api/score.yaml': scoreYaml('api', ['resources:', '  settings:', '    type: config', '    params:', '      configData:', '        HOST: ${resources.db.host}']),
     });
     expect(errorOf(() => ws.generate('api', 'dev'))).toBe(
-      "services/api/score.yaml:13:9: resources.settings.params.configData.HOST: refers to unknown resource 'db' (resources: settings)",
+      "services/api/score.yaml:13:9: resources.settings.params.configData.HOST: invalid ref 'resources.db.host': no known resource 'db'",
     );
   });
 });

@@ -1,7 +1,8 @@
-import { DocumentError } from '../errors';
+import { DocumentError, throwCollected } from '../errors';
 import { readDocumentText } from '../util/files';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
+import { placeholderShapeErrors } from './placeholders';
 import { createScoreValidator } from './score-schema';
 import type { ScoreSchemaError } from './score-schema';
 import type { ScoreWorkload } from './types';
@@ -46,13 +47,34 @@ export function parseScore(text: string, absolutePath: string, displayName: stri
   const marker = findSecretMarker(data, []);
   if (marker) throw source.error(marker, 'a secret-reference marker (🔐💬…💬🔐) is reserved for provisioner outputs; reference a secret through a resource output instead');
   const check = validate ?? (baseValidator ??= createScoreValidator());
-  const errors = check(data);
-  if (errors.length > 0) {
-    const first = errors[0]!;
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more ${errors.length === 2 ? 'error' : 'errors'})` : '';
-    throw source.error(first.path, `${first.message}${more}`);
-  }
+  // Every mistake of the file at once, in file order: the schema's and the placeholders' that need no render.
+  const errors = [...check(data), ...placeholderErrors(data)];
+  throwCollected(errors.map((e) => source.error(e.path, e.message)));
   return { file: displayName, absolutePath, source, workload: data as unknown as ScoreWorkload, upgrades };
+}
+
+/** The strings the render substitutes: variables, expanded file contents, volume sources and resource params. */
+function placeholderErrors(data: Record<string, unknown>): Array<{ path: DocPath; message: string }> {
+  const resources = asMap(data['resources']);
+  const resourceNames = Object.keys(resources);
+  const errors = Object.entries(resources).flatMap(([name, resource]) => placeholderShapeErrors(asMap(resource)['params'], resourceNames, ['resources', name, 'params']));
+  for (const [containerName, raw] of Object.entries(asMap(data['containers']))) {
+    const container = asMap(raw);
+    const at: DocPath = ['containers', containerName];
+    errors.push(...placeholderShapeErrors(container['variables'], resourceNames, [...at, 'variables']));
+    for (const [target, file] of Object.entries(asMap(container['files']))) {
+      const { content, noExpand } = asMap(file);
+      if (noExpand !== true) errors.push(...placeholderShapeErrors(content, resourceNames, [...at, 'files', target, 'content']));
+    }
+    for (const [target, volume] of Object.entries(asMap(container['volumes']))) {
+      errors.push(...placeholderShapeErrors(asMap(volume)['source'], resourceNames, [...at, 'volumes', target, 'source']));
+    }
+  }
+  return errors;
+}
+
+function asMap(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** The path of the first key or string value holding a secret-reference marker. */

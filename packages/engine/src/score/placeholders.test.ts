@@ -75,6 +75,15 @@ describe('substitute: lookups', () => {
   });
 });
 
+describe('substitute: an escaped unclosed brace is literal text', () => {
+  it.each([
+    ['$${x', '${x'],
+    ['$${x} and $${y', '${x} and ${y'],
+  ])('%s', (input, output) => {
+    expect(sub(input)).toBe(output);
+  });
+});
+
 describe('substitute: errors (§3, exact messages)', () => {
   it.each([
     ['${foo.bar}', "invalid ref 'foo.bar': unknown reference root, use $$ to escape the substitution"],
@@ -90,6 +99,14 @@ describe('substitute: errors (§3, exact messages)', () => {
     ['${resources.pending.host}', "invalid ref 'resources.pending.host': key 'host' not found"],
     ['${resources.db.list.0}', "invalid ref 'resources.db.list.0': cannot lookup key '0', context is not a map"],
     ['${metadata.toString}', "invalid ref 'metadata.toString': key 'toString' not found"],
+    ['${resource.db.host}', "invalid ref 'resource.db.host': unknown reference root 'resource' (did you mean 'resources'?)"],
+    ['${metdata.name}', "invalid ref 'metdata.name': unknown reference root 'metdata' (did you mean 'metadata'?)"],
+    ['${resources.dv.host}', "invalid ref 'resources.dv.host': no known resource 'dv' (did you mean 'db'?)"],
+    ['${resources.db.hots}', "invalid ref 'resources.db.hots': key 'hots' not found (did you mean 'host'?)"],
+    ['${resources.db.host', "unclosed placeholder '${resources.db.host': add the closing '}' (or write '$${' for a literal '${')"],
+    ['${metadata.name} ${x', "unclosed placeholder '${x': add the closing '}' (or write '$${' for a literal '${')"],
+    ['$$${x', "unclosed placeholder '${x': add the closing '}' (or write '$${' for a literal '${')"],
+    ['a ${' + 'b'.repeat(60), `unclosed placeholder '\${${'b'.repeat(38)}…': add the closing '}' (or write '$\${' for a literal '\${')`],
   ])('%s', (input, message) => {
     expect(thrown(() => sub(input), RefError).message).toBe(message);
   });
@@ -97,7 +114,7 @@ describe('substitute: errors (§3, exact messages)', () => {
   it('reports every error of one string, joined with `; `, in order of appearance', () => {
     expect(thrown(() => sub('${a} ok ${metadata.name} ${metadata.nope} $${x} ${resources.db}'), RefError).message).toBe(
       "invalid ref 'a': unknown reference root, use $$ to escape the substitution; " +
-        "invalid ref 'metadata.nope': key 'nope' not found; " +
+        "invalid ref 'metadata.nope': key 'nope' not found (did you mean 'name'?); " +
         "invalid ref 'resources.db': at least one lookup key is required",
     );
   });
@@ -165,10 +182,10 @@ describe('substituteDeep', () => {
     );
     expect(err.path).toEqual(['resources', 'cache', 'params', 'a', 1, 'b']);
     expect(err.detail).toBe(
-      "invalid ref 'metadata.nope': key 'nope' not found; invalid ref 'y': unknown reference root, use $$ to escape the substitution",
+      "invalid ref 'metadata.nope': key 'nope' not found (did you mean 'name'?); invalid ref 'y': unknown reference root, use $$ to escape the substitution",
     );
     expect(err.message).toBe(
-      "resources.cache.params.a[1].b: invalid ref 'metadata.nope': key 'nope' not found; invalid ref 'y': unknown reference root, use $$ to escape the substitution",
+      "resources.cache.params.a[1].b: invalid ref 'metadata.nope': key 'nope' not found (did you mean 'name'?); invalid ref 'y': unknown reference root, use $$ to escape the substitution",
     );
   });
 

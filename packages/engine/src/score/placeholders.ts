@@ -1,5 +1,6 @@
 import { DocumentError } from '../errors';
 import type { DocPath } from '../errors';
+import { didYouMean } from '../util/did-you-mean';
 
 /**
  * Placeholder substitution with the semantics of score-go's framework (used by score-k8s):
@@ -55,8 +56,36 @@ export function substitute(input: string, resolve: RefResolver): string {
       throw err;
     }
   });
+  const unclosed = unclosedPlaceholder(input);
+  if (unclosed !== undefined) errors.push(unclosed);
   if (errors.length > 0) throw new RefError(errors.join('; '));
   return out;
+}
+
+/** Longest part of an unclosed placeholder that a message echoes. */
+const ECHO_LIMIT = 40;
+
+/**
+ * The error for a `${` that no `}` closes, or undefined. The reference keeps such text literally; here it is an
+ * error, since it is nearly always a typo that would otherwise reach the manifests as `${resources.db.url`.
+ */
+export function unclosedPlaceholder(input: string): string | undefined {
+  // What the placeholder pattern leaves between its matches can hold a `${` only when no `}` follows it.
+  let gapStart = 0;
+  for (const m of input.matchAll(PLACEHOLDER)) {
+    const found = unclosedIn(input.slice(gapStart, m.index));
+    if (found !== undefined) return found;
+    gapStart = m.index + m[0].length;
+  }
+  return unclosedIn(input.slice(gapStart));
+}
+
+function unclosedIn(gap: string): string | undefined {
+  const at = gap.indexOf('${');
+  if (at < 0) return undefined;
+  const rest = gap.slice(at);
+  const echoed = rest.length > ECHO_LIMIT ? `${rest.slice(0, ECHO_LIMIT)}…` : rest;
+  return `unclosed placeholder '${echoed}': add the closing '}' (or write '$\${' for a literal '\${')`;
 }
 
 /** The refs a string uses, in order of appearance (escaped ones excluded). */
@@ -76,7 +105,7 @@ export function lookupPath(ref: string, root: unknown, keys: string[]): unknown 
       throw new RefError(`invalid ref '${ref}': cannot lookup key '${key}', context is not a map`);
     }
     if (!Object.prototype.hasOwnProperty.call(current, key)) {
-      throw new RefError(`invalid ref '${ref}': key '${key}' not found`);
+      throw new RefError(`invalid ref '${ref}': key '${key}' not found${didYouMean(key, Object.keys(current))}`);
     }
     current = (current as Record<string, unknown>)[key];
   }
@@ -90,24 +119,63 @@ export interface PlaceholderContext {
   resources: Record<string, Record<string, unknown> | undefined>;
 }
 
+/** The roots a placeholder can name. */
+const REFERENCE_ROOTS = ['metadata', 'resources'];
+
+/**
+ * The checks of a ref that need no value: its root, and for `resources.<name>` that the workload declares the
+ * resource. Shared by the render and by the Score file's load-time check, so both word a mistake alike.
+ */
+function checkRefShape(ref: string, parts: string[], resourceNames: readonly string[]): void {
+  const [root, name] = parts;
+  if (root === 'resources' && (name === undefined || !resourceNames.includes(name))) {
+    throw new RefError(`invalid ref '${ref}': no known resource '${name ?? ''}'${didYouMean(name ?? '', resourceNames)}`);
+  }
+  if (root !== 'metadata' && root !== 'resources') {
+    const suggestion = didYouMean(root ?? '', REFERENCE_ROOTS);
+    throw new RefError(`invalid ref '${ref}': unknown reference root${suggestion ? ` '${root}'${suggestion}` : ', use $$ to escape the substitution'}`);
+  }
+}
+
 /** The standard resolver: `metadata.<k>...` and `resources.<name>.<k>...`. */
 export function workloadResolver(ctx: PlaceholderContext): RefResolver {
+  const resourceNames = Object.keys(ctx.resources);
   return (ref, parts) => {
+    checkRefShape(ref, parts, resourceNames);
     const [root, ...rest] = parts;
     if (root === 'metadata') {
       if (rest.length === 0) throw new RefError(`invalid ref '${ref}': requires at least a metadata key to lookup`);
       return lookupPath(ref, ctx.metadata, rest);
     }
-    if (root === 'resources') {
-      const [name, ...keys] = rest;
-      if (name === undefined || !Object.prototype.hasOwnProperty.call(ctx.resources, name)) {
-        throw new RefError(`invalid ref '${ref}': no known resource '${name ?? ''}'`);
-      }
-      if (keys.length === 0) throw new RefError(`invalid ref '${ref}': at least one lookup key is required`);
-      return lookupPath(ref, ctx.resources[name] ?? {}, keys);
-    }
-    throw new RefError(`invalid ref '${ref}': unknown reference root, use $$ to escape the substitution`);
+    const [name, ...keys] = rest as [string, ...string[]];
+    if (keys.length === 0) throw new RefError(`invalid ref '${ref}': at least one lookup key is required`);
+    return lookupPath(ref, ctx.resources[name] ?? {}, keys);
   };
+}
+
+/**
+ * The placeholder errors of a value that are known before anything is provisioned (unclosed `${`, an unknown root,
+ * an undeclared resource), each at the path of its string: the load-time check, so that they are reported with
+ * the Score file's other errors.
+ */
+export function placeholderShapeErrors(value: unknown, resourceNames: readonly string[], basePath: DocPath): Array<{ path: DocPath; message: string }> {
+  const found: Array<{ path: DocPath; message: string }> = [];
+  const visit = (v: unknown, path: DocPath): void => {
+    if (typeof v === 'string') {
+      try {
+        substitute(v, (ref, parts) => {
+          checkRefShape(ref, parts, resourceNames);
+          return '';
+        });
+      } catch (err) {
+        if (!(err instanceof RefError)) throw err;
+        found.push({ path, message: err.message });
+      }
+    } else if (Array.isArray(v)) v.forEach((item, i) => visit(item, [...path, i]));
+    else if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) visit(item, [...path, k]);
+  };
+  visit(value, basePath);
+  return found;
 }
 
 /**

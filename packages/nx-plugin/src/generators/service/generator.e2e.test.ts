@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cutRelease } from '@score-nx/engine';
 import { ensurePluginBuilt } from '../../test-support/build';
+import { runNx } from '../../test-support/nx';
 
 /**
  * End to end with the real nx binary: a temp git workspace with this repository's environments, provisioner library
@@ -13,20 +13,10 @@ import { ensurePluginBuilt } from '../../test-support/build';
  * renders and validates in every environment with no edit.
  */
 const repoRoot = resolve(__dirname, '../../../../..');
-const nxBin = join(repoRoot, 'node_modules', 'nx', (createRequire(join(repoRoot, 'package.json'))('nx/package.json') as { bin: { nx: string } }).bin.nx);
 const cliBin = join(repoRoot, 'packages/cli/bin/score-nx.js');
 let root = '';
 
-function nx(args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.execPath, [nxBin, ...args, '--outputStyle=static'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NX_ISOLATE_PLUGINS: 'false', FORCE_COLOR: '0', NO_COLOR: '1' },
-    timeout: 90_000,
-  });
-  // eslint-disable-next-line no-control-regex
-  return { code: r.status ?? -1, out: `${r.stdout}\n${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '') };
-}
+const nx = (args: string[]) => runNx(repoRoot, root, args);
 const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'pipe' }).toString();
 
 describe('nx g @score-nx/nx-plugin:service (real nx binary)', { timeout: 180_000 }, () => {
