@@ -68,7 +68,8 @@ export function loadService(input: LoadInput): LoadedService {
   const version = input.libraryVersion ?? libraryVersionFor(env, config);
   const library = placeLibraryError(() => loadLibraryVersion(root, version, cache), input.libraryVersion === undefined ? env : undefined, config);
   const scoreDisplay = displayDir ? `${displayDir}/${scoreName}` : scoreName;
-  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library), serviceDir);
+  // Params are checked against the provisioner that serves each resource in this environment (s3 in dev: s3's).
+  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library, env.name), serviceDir);
   return { root, serviceDir, score, env, config, library, version, cache };
 }
 

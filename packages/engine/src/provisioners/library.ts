@@ -364,16 +364,29 @@ function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinit
  * error. Without an environment (a catalog, which is not per environment) only unrestricted provisioners match.
  */
 export function matchProvisioner(library: Library, type: string, klass: string, id: string | undefined, environment?: string): ProvisionerDefinition | undefined {
-  const specificity = (p: ProvisionerDefinition) => (p.id !== undefined ? 0 : p.class !== undefined ? 2 : 4) + (p.environments !== undefined ? 0 : 1);
-  const candidates = library.provisioners
-    .filter((p) => p.type === type && (p.class === undefined || p.class === klass) && (p.id === undefined || p.id === id))
-    .filter((p) => p.environments === undefined || (environment !== undefined && p.environments.includes(environment)))
-    .sort((a, b) => specificity(a) - specificity(b) || byCodeUnit(a.folder, b.folder));
+  const candidates = provisionersInPrecedence(library, type, environment).filter((p) => (p.class === undefined || p.class === klass) && (p.id === undefined || p.id === id));
   const [best, next] = candidates;
+  const specificity = matchSpecificity;
   if (best?.environments !== undefined && next !== undefined && specificity(next) === specificity(best)) {
     throw new UserError(
       `provisioners '${best.folder}' and '${next.folder}' both serve type '${type}'${best.class !== undefined ? ` class '${best.class}'` : ''}${best.id !== undefined ? ` id '${best.id}'` : ''} in environment '${environment}': give one of them a class or id, or split their environments`,
     );
   }
   return best;
+}
+
+/** Lower is more specific: an id beats a class beats the type alone; naming the environment beats serving all. */
+function matchSpecificity(p: ProvisionerDefinition): number {
+  return (p.id !== undefined ? 0 : p.class !== undefined ? 2 : 4) + (p.environments !== undefined ? 0 : 1);
+}
+
+/**
+ * The provisioners of a type that serve an environment (without one: those serving every environment), most
+ * specific first: the order in which {@link matchProvisioner} tries them, and the params schema checks them.
+ */
+export function provisionersInPrecedence(library: Library, type: string, environment: string | undefined): ProvisionerDefinition[] {
+  return library.provisioners
+    .filter((p) => p.type === type)
+    .filter((p) => p.environments === undefined || (environment !== undefined && p.environments.includes(environment)))
+    .sort((a, b) => matchSpecificity(a) - matchSpecificity(b) || byCodeUnit(a.folder, b.folder));
 }
