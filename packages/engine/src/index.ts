@@ -23,7 +23,7 @@ export { loadEnvironments, resolveEnvironment, ENVIRONMENTS_DIR } from './enviro
 export { loadServiceConfig, libraryVersionFor, SERVICE_CONFIG_FILE } from './environments/service-config';
 export type { EnvironmentDefinition, ResolvedEnvironment } from './environments/environments';
 export type { ServiceConfig } from './environments/service-config';
-export { loadLibrary, loadPlatformKeys, workspaceLibrary, releasedLibrary, matchProvisioner, isLibraryFile, LIBRARY_DIR } from './provisioners/library';
+export { loadLibrary, loadPlatformKeys, loadMetadataDefaults, withMetadataDefaults, workspaceLibrary, releasedLibrary, matchProvisioner, isLibraryFile, LIBRARY_DIR } from './provisioners/library';
 export type { Library, LibrarySource, PlatformKeys, ProvisionerDefinition } from './provisioners/library';
 export { readReleases, cutRelease, RELEASES_FILE } from './provisioners/releases';
 export type { Release } from './provisioners/releases';

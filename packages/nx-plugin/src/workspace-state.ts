@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LIBRARY_DIR, libraryVersionFor, loadEnvironments, loadPlatformKeys, readReleases, workspaceLibrary } from '@score-nx/engine';
+import { LIBRARY_DIR, libraryVersionFor, loadEnvironments, loadMetadataDefaults, loadPlatformKeys, readReleases, workspaceLibrary } from '@score-nx/engine';
 import type { EnvironmentDefinition, PlatformKeys, Release, ServiceConfig } from '@score-nx/engine';
 
 /**
@@ -15,6 +15,7 @@ export class WorkspaceState {
   private releases?: Map<string, Release>;
   private workspaceHash?: string;
   private keys?: PlatformKeys;
+  private defaults?: Record<string, string>;
 
   constructor(readonly root: string) {}
 
@@ -25,6 +26,12 @@ export class WorkspaceState {
   platformKeys(): PlatformKeys {
     this.keys ??= existsSync(join(this.root, LIBRARY_DIR)) ? loadPlatformKeys(workspaceLibrary(this.root)) : {};
     return this.keys;
+  }
+
+  /** The library's defaults for workload metadata keys a Score file leaves out (library.yaml `workloadMetadata`). */
+  metadataDefaults(): Record<string, string> {
+    this.defaults ??= existsSync(join(this.root, LIBRARY_DIR)) ? loadMetadataDefaults(workspaceLibrary(this.root)) : {};
+    return this.defaults;
   }
 
   environments(): Map<string, EnvironmentDefinition> {

@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GenerateCache, generateService, renderScoreFile, UserError, writeFileAtomic } from '@score-nx/engine';
 import type { GenerateResult } from '@score-nx/engine';
@@ -48,6 +48,8 @@ export function registerGenerate(program: Command, io: CliIo): void {
           result = generateService({
             workspaceRoot,
             serviceDir: dirname(scoreFile),
+            // The file given, not the folder's score.yaml: `generate dir/score-ai.yaml` renders score-ai.yaml.
+            scoreFile: basename(scoreFile),
             environment: flags.env,
             cache,
             ...(flags.pr !== undefined ? { pr: parsePr(flags.pr) } : {}),

@@ -9,7 +9,7 @@ import { readSourceInside } from '../util/files';
 import { shortHash } from '../util/hash';
 import { loadEnvironments } from '../environments/environments';
 import { loadServiceConfig } from '../environments/service-config';
-import { matchProvisioner } from '../provisioners/library';
+import { matchProvisioner, withMetadataDefaults } from '../provisioners/library';
 import type { Library } from '../provisioners/library';
 import { resourceUid } from '../provisioners/runtime';
 import { extendedValidator } from '../provisioners/schema';
@@ -91,9 +91,11 @@ function serviceEntities(
   // A service without service-config.yaml renders in every environment (docs/architecture.md).
   const environments = (config ? Object.keys(config.environments).filter((e) => workspaceEnvironments.includes(e)) : workspaceEnvironments).sort();
   const owner = ownerOf(meta);
-  const system = optionalString(meta, 'level1System');
+  // The system key is the library's (library.yaml platformKeys.system), with the library's metadata defaults.
+  const systemKey = library.platformKeys.system;
+  const system = systemKey === undefined ? undefined : optionalString(withMetadataDefaults(library.metadataDefaults, meta), systemKey);
   const lifecycle = optionalString(meta, 'lifecycle') ?? (environments.some((e) => e === 'prod' || e === 'production') ? 'production' : 'experimental');
-  const scopedSpec = { owner: `group:${owner}`, ...(system !== undefined ? { system: entityName(system, ['metadata', 'level1System']) } : {}) };
+  const scopedSpec = { owner: `group:${owner}`, ...(system !== undefined ? { system: entityName(system, ['metadata', systemKey!]) } : {}) };
 
   const apis = declaredApis(score, serviceDir);
   for (const api of apis) {

@@ -6,6 +6,7 @@ import { libraryVersionFor, loadServiceConfig, SERVICE_CONFIG_FILE } from '../en
 import type { ResolvedEnvironment } from '../environments/environments';
 import type { ServiceConfig } from '../environments/service-config';
 import { instanceLabel, standardLabels } from '../k8s';
+import { withMetadataDefaults } from '../provisioners/library';
 import type { Library } from '../provisioners/library';
 import { RELEASES_FILE } from '../provisioners/releases';
 import { extendedValidator } from '../provisioners/schema';
@@ -23,6 +24,11 @@ export interface LoadInput {
   workspaceRoot: string;
   /** The service folder (holding score.yaml), absolute or relative to the workspace. */
   serviceDir: string;
+  /**
+   * The Score file's name in the service folder (default `score.yaml`): a folder may hold variants such as
+   * `score-ai.yaml`. A plain file name, never a path: the render reads nothing outside the service folder.
+   */
+  scoreFile?: string;
   environment: string;
   /** Pull request number, for preview environments. */
   pr?: number;
@@ -49,16 +55,21 @@ export function loadService(input: LoadInput): LoadedService {
   const root = resolve(input.workspaceRoot);
   const serviceDir = resolve(root, input.serviceDir);
   const displayDir = relative(root, serviceDir).split('\\').join('/');
-  const scorePath = join(serviceDir, 'score.yaml');
-  if (!existsSync(scorePath)) throw new UserError(`${displayDir || '.'}: the folder has no score.yaml`);
+  const scoreName = input.scoreFile ?? 'score.yaml';
+  if (scoreName === '' || /[\\/]/.test(scoreName) || scoreName === '.' || scoreName === '..') {
+    throw new UserError(`${JSON.stringify(scoreName)}: a Score file is named by its file name in the service folder, not a path`);
+  }
+  const scorePath = join(serviceDir, scoreName);
+  if (!existsSync(scorePath)) throw new UserError(`${displayDir || '.'}: the folder has no ${scoreName}`);
   const cache = input.cache ?? new GenerateCache();
   const env = resolveEnvironment(cachedEnvironments(cache, root), input.environment, input.pr);
   const config = loadServiceConfig(serviceDir, displayDir);
   if (config) requireEnvironmentEntry(config, env.name);
   const version = input.libraryVersion ?? libraryVersionFor(env, config);
   const library = placeLibraryError(() => loadLibraryVersion(root, version, cache), input.libraryVersion === undefined ? env : undefined, config);
-  const scoreDisplay = displayDir ? `${displayDir}/score.yaml` : 'score.yaml';
-  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library), serviceDir);
+  const scoreDisplay = displayDir ? `${displayDir}/${scoreName}` : scoreName;
+  // Params are checked against the provisioner that serves each resource in this environment (s3 in dev: s3's).
+  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library, env.name), serviceDir);
   return { root, serviceDir, score, env, config, library, version, cache };
 }
 
@@ -89,9 +100,11 @@ export function placeWorkload(loaded: LoadedService): PlacedWorkload {
     const allowed = env.workloadMetadata ? `a Score file may set: ${['name', 'annotations', ...env.workloadMetadata].join(', ')}` : `the environment sets it`;
     throw new DocumentError(['metadata', owned], `'${owned}' is platform-owned metadata in environment '${env.name}' (${env.file}); ${allowed}`);
   }
-  // The environment's values last, so that a platform-owned key can never come from the workload.
-  const metadata = { ...workload.metadata, ...env.metadata };
-  const namespace = serviceNamespace(env, workload.metadata, name);
+  // The library's defaults for the keys the Score file leaves out (a plain Score file sets none), then the
+  // environment's values last, so that a platform-owned key can never come from the workload.
+  const workloadMetadata = withMetadataDefaults(library.metadataDefaults, workload.metadata);
+  const metadata = { ...workloadMetadata, ...env.metadata };
+  const namespace = serviceNamespace(env, workloadMetadata, name);
   const refusal = namespaceRefusal(env, namespace, metadata['repoSlug']);
   if (refusal !== undefined) throw new DocumentError(['metadata', Object.hasOwn(workload.metadata, env.namespace.fromMetadata) ? env.namespace.fromMetadata : 'name'], refusal);
   const suffix = instanceSuffix(name, env.pr !== undefined ? `${env.name}-pr-${env.pr}` : env.name);

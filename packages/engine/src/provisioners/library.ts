@@ -77,6 +77,11 @@ export interface Library {
   containerSecurityContext: Record<string, unknown>;
   /** Which workload metadata keys the platform's tools read (from library.yaml). */
   platformKeys: PlatformKeys;
+  /**
+   * The value a workload metadata key takes when the Score file leaves it out (library.yaml: the `default` of the
+   * key under `workloadMetadata.properties`), so that a plain Score file renders. See {@link withMetadataDefaults}.
+   */
+  metadataDefaults: Record<string, string>;
 }
 
 /**
@@ -251,15 +256,45 @@ export function loadPlatformKeys(source: LibrarySource): PlatformKeys {
   return loadLibraryFile(source).platformKeys;
 }
 
-function loadLibraryFile(source: LibrarySource): Pick<Library, 'workloadMetadata' | 'labels' | 'platformKeys' | 'containerSecurityContext'> {
-  if (!source.files.includes('library.yaml')) return { workloadMetadata: { properties: {}, required: [] }, labels: {}, platformKeys: {}, containerSecurityContext: {} };
+/** The metadata defaults of a library source's library.yaml, without loading its provisioners (cheap: for graph code). */
+export function loadMetadataDefaults(source: LibrarySource): Record<string, string> {
+  return loadLibraryFile(source).metadataDefaults;
+}
+
+/** The one placeholder a metadata default may hold: the workload's name (`engineNamespace` defaults to it). */
+const NAME_PLACEHOLDER = '${metadata.name}';
+
+/**
+ * A workload's metadata with the library's defaults for the keys it leaves out (or sets to ''): a default may hold
+ * `${metadata.name}`, replaced by the workload's name. Every tool that reads a platform key reads it through this,
+ * so the render, the Nx plugin's tags and the catalog agree on a Score file that sets none of them.
+ */
+export function withMetadataDefaults(defaults: Readonly<Record<string, string>>, metadata: Record<string, unknown>): Record<string, unknown> {
+  const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
+  const filled = { ...metadata };
+  for (const [key, value] of Object.entries(defaults)) {
+    if (filled[key] === undefined || filled[key] === '') filled[key] = value.split(NAME_PLACEHOLDER).join(name);
+  }
+  return filled;
+}
+
+function loadLibraryFile(source: LibrarySource): Pick<Library, 'workloadMetadata' | 'labels' | 'platformKeys' | 'containerSecurityContext' | 'metadataDefaults'> {
+  if (!source.files.includes('library.yaml')) return { workloadMetadata: { properties: {}, required: [] }, labels: {}, platformKeys: {}, containerSecurityContext: {}, metadataDefaults: {} };
   const lib = parseYamlMapping(source.describe('library.yaml'), source.read('library.yaml').toString('utf8'), 'library file');
   if (!validateLibraryFile(lib.data)) {
     const e = primaryError(validateLibraryFile.errors!);
     throw lib.error(pointerToPath(e.instancePath), describeSchemaError(e));
   }
   const wm = (lib.data['workloadMetadata'] ?? {}) as { properties?: Record<string, unknown>; required?: string[] };
+  const metadataDefaults: Record<string, string> = {};
+  for (const [key, property] of Object.entries(wm.properties ?? {}).sort(([a], [b]) => byCodeUnit(a, b))) {
+    const value = property && typeof property === 'object' ? (property as { default?: unknown }).default : undefined;
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw lib.error(['workloadMetadata', 'properties', key, 'default'], `a metadata default must be a string (it may hold ${NAME_PLACEHOLDER})`);
+    metadataDefaults[key] = value;
+  }
   return {
+    metadataDefaults,
     workloadMetadata: { properties: wm.properties ?? {}, required: wm.required ?? [] },
     labels: (lib.data['labels'] ?? {}) as Record<string, string>,
     platformKeys: (lib.data['platformKeys'] ?? {}) as PlatformKeys,
@@ -329,16 +364,29 @@ function loadDefinition(source: LibrarySource, file: string): ProvisionerDefinit
  * error. Without an environment (a catalog, which is not per environment) only unrestricted provisioners match.
  */
 export function matchProvisioner(library: Library, type: string, klass: string, id: string | undefined, environment?: string): ProvisionerDefinition | undefined {
-  const specificity = (p: ProvisionerDefinition) => (p.id !== undefined ? 0 : p.class !== undefined ? 2 : 4) + (p.environments !== undefined ? 0 : 1);
-  const candidates = library.provisioners
-    .filter((p) => p.type === type && (p.class === undefined || p.class === klass) && (p.id === undefined || p.id === id))
-    .filter((p) => p.environments === undefined || (environment !== undefined && p.environments.includes(environment)))
-    .sort((a, b) => specificity(a) - specificity(b) || byCodeUnit(a.folder, b.folder));
+  const candidates = provisionersInPrecedence(library, type, environment).filter((p) => (p.class === undefined || p.class === klass) && (p.id === undefined || p.id === id));
   const [best, next] = candidates;
+  const specificity = matchSpecificity;
   if (best?.environments !== undefined && next !== undefined && specificity(next) === specificity(best)) {
     throw new UserError(
       `provisioners '${best.folder}' and '${next.folder}' both serve type '${type}'${best.class !== undefined ? ` class '${best.class}'` : ''}${best.id !== undefined ? ` id '${best.id}'` : ''} in environment '${environment}': give one of them a class or id, or split their environments`,
     );
   }
   return best;
+}
+
+/** Lower is more specific: an id beats a class beats the type alone; naming the environment beats serving all. */
+function matchSpecificity(p: ProvisionerDefinition): number {
+  return (p.id !== undefined ? 0 : p.class !== undefined ? 2 : 4) + (p.environments !== undefined ? 0 : 1);
+}
+
+/**
+ * The provisioners of a type that serve an environment (without one: those serving every environment), most
+ * specific first: the order in which {@link matchProvisioner} tries them, and the params schema checks them.
+ */
+export function provisionersInPrecedence(library: Library, type: string, environment: string | undefined): ProvisionerDefinition[] {
+  return library.provisioners
+    .filter((p) => p.type === type)
+    .filter((p) => p.environments === undefined || (environment !== undefined && p.environments.includes(environment)))
+    .sort((a, b) => matchSpecificity(a) - matchSpecificity(b) || byCodeUnit(a.folder, b.folder));
 }

@@ -10,7 +10,7 @@ import { didYouMean } from '../util/did-you-mean';
 
 export interface ScaffoldServiceOptions {
   name: string;
-  /** The team's namespace (metadata.engineNamespace); the name when absent. */
+  /** The team's namespace (the metadata key of library.yaml's platformKeys.namespace); the name when absent. */
   namespace?: string;
   /** The container image every environment starts with, in service-config.yaml. */
   image?: string;
@@ -58,7 +58,10 @@ export function scaffoldService(workspaceRoot: string, options: ScaffoldServiceO
   const { name } = options;
   if (!DNS_LABEL.test(name)) throw new UserError(`invalid service name '${name}': use lower-case letters, digits and '-' (a DNS label, at most 63 characters)`);
   const namespace = options.namespace ?? name;
-  const nsPattern = (library.workloadMetadata.properties['engineNamespace'] as { pattern?: string } | undefined)?.pattern;
+  // The namespace key is the library's (library.yaml platformKeys.namespace), never a name of this code's.
+  const nsKey = library.platformKeys.namespace;
+  if (nsKey === undefined && options.namespace !== undefined) throw new UserError(`a namespace was given, but the library declares no namespace key (library.yaml platformKeys.namespace)`);
+  const nsPattern = nsKey === undefined ? undefined : (library.workloadMetadata.properties[nsKey] as { pattern?: string } | undefined)?.pattern;
   if (!DNS_LABEL.test(namespace) || (nsPattern !== undefined && !new RegExp(nsPattern, 'u').test(namespace))) {
     throw new UserError(`invalid namespace '${namespace}': it must match ${nsPattern ?? DNS_LABEL.source}`);
   }
@@ -88,7 +91,7 @@ export function scaffoldService(workspaceRoot: string, options: ScaffoldServiceO
     'apiVersion: score.dev/v1b1',
     'metadata:',
     `  name: ${name}`,
-    `  engineNamespace: ${namespace}`,
+    ...(nsKey !== undefined ? [`  ${nsKey}: ${namespace}`] : []),
     '  # The owning team, for the developer portal (score-nx catalog).',
     `  owner: ${owner}`,
     'containers:',

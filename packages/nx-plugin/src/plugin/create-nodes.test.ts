@@ -29,7 +29,7 @@ const SCORE_FILES = ['services/alpha/score.yaml', 'services/beta/score.yaml', 's
 describe('createNodes', () => {
   it('exports the same v2 tuple under both names', () => {
     expect(createNodes).toBe(createNodesV2);
-    expect(createNodesV2[0]).toBe('**/score.yaml');
+    expect(createNodesV2[0]).toBe('**/*.{yaml,yml}');
   });
 
   it('makes one project per score.yaml, named after metadata.name, with tags and metadata', () => {

@@ -3,14 +3,18 @@ import { basename, dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { AggregateCreateNodesError } from '@nx/devkit';
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { isUserError, loadServiceConfig, parseYamlMapping } from '@score-nx/engine';
+import { isUserError, loadServiceConfig, parseYamlMapping, withMetadataDefaults } from '@score-nx/engine';
 import type { PlatformKeys, ServiceConfig } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../paths';
 import { WorkspaceState } from '../workspace-state';
 import { globToRegExp, normalizeOptions } from './options';
 import type { NormalizedOptions, ScorePluginOptions } from './options';
 
-export const SCORE_GLOB = '**/score.yaml';
+/**
+ * What Nx hands createNodes: every YAML file. Nx wants the glob before it reads the plugin's options, so the
+ * configurable one (option `scoreFiles`, default `**\/score.yaml`) is applied to these files here.
+ */
+export const SCORE_GLOB = '**/*.{yaml,yml}';
 export const EXECUTOR_PACKAGE = '@score-nx/nx-plugin';
 export const SERVICE_TAG = 'type:score-service';
 
@@ -27,7 +31,7 @@ interface ServiceInfo {
   problem?: string;
 }
 
-/** The Nx plugin's createNodes (v2 shape): one project per folder holding a score.yaml. */
+/** The Nx plugin's createNodes (v2 shape): one project per folder holding a Score file (option `scoreFiles`). */
 export const createNodesV2: CreateNodesV2<ScorePluginOptions> = [
   SCORE_GLOB,
   (files, rawOptions, context) => createScoreNodes(files, rawOptions, context),
@@ -40,15 +44,27 @@ export function createScoreNodes(
 ): Array<readonly [string, CreateNodesResult]> {
   const options = normalizeOptions(rawOptions);
   const excluded = options.exclude.map(globToRegExp);
+  const scoreFiles = globToRegExp(options.scoreFiles);
   const candidates = files
     .map((f) => f.split('\\').join('/'))
-    .filter((f) => !f.split('/').includes('node_modules') && !f.startsWith(`${options.outputRoot}/`) && !excluded.some((re) => re.test(f)));
+    .filter((f) => scoreFiles.test(f) && !f.split('/').includes('node_modules') && !f.startsWith(`${options.outputRoot}/`) && !excluded.some((re) => re.test(f)));
   if (candidates.length === 0) return [];
 
   const state = new WorkspaceState(context.workspaceRoot);
   const errors: Array<[file: string, error: Error]> = [];
   const services: ServiceInfo[] = [];
-  for (const file of candidates) services.push(readService(context.workspaceRoot, file));
+  // One project per folder: a second Score file of a folder the glob takes is an error naming both.
+  const byRoot = new Map<string, string>();
+  for (const file of candidates) {
+    const root = dirname(file) === '.' ? '.' : dirname(file);
+    const first = byRoot.get(root);
+    if (first !== undefined) {
+      errors.push([file, new Error(`${root} holds two Score files the plugin option scoreFiles (${options.scoreFiles}) takes: ${first} and ${file}; a folder is one service (narrow scoreFiles or add one to exclude)`)]);
+      continue;
+    }
+    byRoot.set(root, file);
+    services.push(readService(context.workspaceRoot, file));
+  }
 
   // Two services with one name: an error naming both files (Nx's own message would only name the folders).
   const byName = new Map<string, ServiceInfo>();
@@ -141,6 +157,8 @@ interface SharedInfo {
   kubernetesVersions: Record<string, string>;
   /** The workload metadata keys the library declares for tags and owners. */
   platformKeys: PlatformKeys;
+  /** The library's defaults of those keys, for a Score file that leaves them out. */
+  metadataDefaults: Record<string, string>;
 }
 
 function sharedInfo(state: WorkspaceState, options: NormalizedOptions): SharedInfo {
@@ -157,6 +175,7 @@ function sharedInfo(state: WorkspaceState, options: NormalizedOptions): SharedIn
     preview: selected.filter((e) => e.preview).map((e) => e.name),
     kubernetesVersions: Object.fromEntries(selected.map((e) => [e.name, e.kubernetesVersion])),
     platformKeys: state.platformKeys(),
+    metadataDefaults: state.metadataDefaults(),
   };
 }
 
@@ -174,6 +193,8 @@ interface TargetContext {
   renderInputs: InputDefinition[];
   /** A service that cannot be read: every target fails with this message. */
   failure: { serviceError?: string };
+  /** The Score file's name when it is not score.yaml: the renders read that file. */
+  scoreFile: { scoreFile?: string };
 }
 
 const TECHNOLOGIES = ['score'];
@@ -189,6 +210,7 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
     previews: shared.preview.filter(deploys),
     renderInputs: ['{projectRoot}/**/*', { externalDependencies: [] }],
     failure: s.problem !== undefined ? { serviceError: s.problem } : {},
+    scoreFile: basename(s.file) !== 'score.yaml' ? { scoreFile: basename(s.file) } : {},
   };
   const targets: Record<string, TargetConfiguration> = {};
   targets[options.generateTargetName] = generateTarget(ctx);
@@ -197,8 +219,9 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
   targets[options.inputsTargetName] = inputsTarget(ctx, state, s.config);
 
   const keys = shared.platformKeys;
+  const metadata = withMetadataDefaults(shared.metadataDefaults, s.metadata);
   const metadataValue = (key: string | undefined) => {
-    const v = key === undefined ? undefined : s.metadata[key];
+    const v = key === undefined ? undefined : metadata[key];
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
   const namespace = metadataValue(keys.namespace);
@@ -228,7 +251,7 @@ function buildProject(s: ServiceInfo, shared: SharedInfo, state: WorkspaceState,
 const outputDirs = (name: string, envs: readonly string[]) => Object.fromEntries(envs.map((e) => [e, `${e}/${name}`]));
 
 /** Renders the service's manifests: all its environments, or one per configuration. */
-function generateTarget({ name, shared, options, deploys, deployed, renderInputs, failure }: TargetContext): TargetConfiguration {
+function generateTarget({ name, shared, options, deploys, deployed, renderInputs, failure, scoreFile }: TargetContext): TargetConfiguration {
   return {
     executor: `${EXECUTOR_PACKAGE}:generate`,
     cache: true,
@@ -242,6 +265,7 @@ function generateTarget({ name, shared, options, deploys, deployed, renderInputs
       environments: deployed,
       outputRoot: options.outputRoot,
       outputDirs: outputDirs(name, deployed),
+      ...scoreFile,
       ...failure,
     },
     configurations: Object.fromEntries(shared.regular.map((e) => [e, { environment: e, environments: deploys(e) ? [e] : [], outputDirs: outputDirs(name, deploys(e) ? [e] : []) }])),
@@ -286,7 +310,7 @@ function validateTarget({ name, shared, options, deploys, deployed, failure }: T
 }
 
 /** Renders the service for a pull request's preview environment (only built when the service has one). */
-function previewTarget({ name, options, previews, renderInputs, failure }: TargetContext): TargetConfiguration {
+function previewTarget({ name, options, previews, renderInputs, failure, scoreFile }: TargetContext): TargetConfiguration {
   return {
     executor: `${EXECUTOR_PACKAGE}:generate`,
     cache: true,
@@ -297,6 +321,7 @@ function previewTarget({ name, options, previews, renderInputs, failure }: Targe
       environments: previews,
       outputRoot: options.outputRoot,
       preview: true,
+      ...scoreFile,
       ...failure,
     },
     ...(previews.length > 1 ? { configurations: Object.fromEntries(previews.map((e) => [e, { environment: e }])) } : {}),

@@ -15,7 +15,12 @@ export interface ScorePluginOptions {
   outputRoot?: string;
   /** Only these environments get configurations (default: every file in environments/). */
   environments?: string[];
-  /** Globs (workspace-relative) of score.yaml files that are not services, on top of node_modules and the output root. */
+  /**
+   * The glob (workspace-relative) of the Score files that are services, one per folder (default `**\/score.yaml`;
+   * e.g. `**\/score*.yaml` takes `score-ai.yaml` too). A Score file with another name renders as itself.
+   */
+  scoreFiles?: string;
+  /** Globs (workspace-relative) of Score files that are not services, on top of node_modules and the output root. */
   exclude?: string[];
   /**
    * kubeconform schema locations for `validate` (templates such as `{{ .NormalizedKubernetesVersion }}`); relative
@@ -37,6 +42,7 @@ export interface NormalizedOptions {
   inputsTargetName: string;
   outputRoot: string;
   environments: string[] | undefined;
+  scoreFiles: string;
   exclude: string[];
   schemaLocations: string[];
   strict: boolean;
@@ -45,10 +51,14 @@ export interface NormalizedOptions {
 }
 
 export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/__fixtures__/**'];
+export const DEFAULT_SCORE_FILES = '**/score.yaml';
 
 export function normalizeOptions(options: ScorePluginOptions | undefined): NormalizedOptions {
   const o = options ?? {};
   const outputRoot = (o.outputRoot ?? 'dist/manifests').replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '');
+  if (o.scoreFiles !== undefined && (typeof o.scoreFiles !== 'string' || !/\.ya?ml\}?$/.test(o.scoreFiles))) {
+    throw new Error(`@score-nx/nx-plugin: scoreFiles must be a glob of .yaml or .yml files, got ${JSON.stringify(o.scoreFiles)}`);
+  }
   if (outputRoot === '' || outputRoot.startsWith('/') || outputRoot.split('/').includes('..')) {
     throw new Error(`@score-nx/nx-plugin: outputRoot must be a folder inside the workspace, got '${o.outputRoot}'`);
   }
@@ -59,6 +69,7 @@ export function normalizeOptions(options: ScorePluginOptions | undefined): Norma
     inputsTargetName: o.inputsTargetName ?? 'score-inputs',
     outputRoot,
     environments: o.environments,
+    scoreFiles: o.scoreFiles ?? DEFAULT_SCORE_FILES,
     exclude: [...DEFAULT_EXCLUDE, ...(o.exclude ?? [])],
     schemaLocations: o.schemaLocations ?? workspaceSchemaLocations(),
     strict: o.strict ?? true,

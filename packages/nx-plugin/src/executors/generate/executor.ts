@@ -78,6 +78,7 @@ export function runGenerate(options: GenerateExecutorOptions, task: TaskRef, con
       const result = generateService({
         workspaceRoot: root,
         serviceDir: serviceRoot,
+        ...(options.scoreFile !== undefined ? { scoreFile: options.scoreFile } : {}),
         environment: envName,
         ...(options.pr !== undefined ? { pr: options.pr } : {}),
         cache: session.cache,

@@ -12,6 +12,8 @@ export interface GenerateExecutorOptions {
   preview?: boolean;
   /** Set by the plugin when the service's own files cannot be read: the task fails with this message. */
   serviceError?: string;
+  /** Set by the plugin when the project's Score file is not score.yaml: its file name in the project folder. */
+  scoreFile?: string;
   /** Set by the plugin: the output folder of each environment the task renders (interpolated into the target's outputs). */
   outputDirs?: Record<string, string>;
 }
