@@ -94,3 +94,20 @@ describe('containers named like JavaScript internals', () => {
     expect(renderError(text)).toBe(`services/svc/score.yaml:${positionOf(text, name)}: containers.${name}: invalid key '${name}': must be a lowercase RFC 1123 label: 2-63 characters of a-z, 0-9 or '-', starting and ending with a letter or digit`);
   });
 });
+
+/** Issue 11, "Why" 8: newlines and ESC from user values are never echoed raw into messages. */
+describe('user values in messages', () => {
+  const HOSTILE = 'a\nb\u001b[31mc\r\u2028';
+  const ESCAPED = 'a\\nb\\u001B[31mc\\u000D\\u2028';
+
+  it.each([
+    ['a resource type', score({ resources: { res: { type: HOSTILE } } }), 'resources.res.type: must be 2-63 characters of A-Z'],
+    ['a container name', score({ containers: { [HOSTILE]: WEB }, resources: {} }), `containers.${ESCAPED}: invalid key '${ESCAPED}'`],
+    ['a configData key', score({ resources: { cfg: { type: 'configmap', params: { configData: { [HOSTILE]: 'v' } } } } }), `resources.cfg.params.configData.${ESCAPED}`],
+  ])('%s holding a line feed, ESC, CR and U+2028 is escaped, and the message stays one positioned line', (_what, text, expected) => {
+    const message = renderError(text);
+    expect(message).toMatch(/^services\/svc\/score\.yaml:\d+:\d+: /);
+    expect(message).toContain(expected);
+    expect([...message].filter((c) => /[\n\r\u2028]/.test(c) || c === "\u001b")).toEqual([]);
+  });
+});
