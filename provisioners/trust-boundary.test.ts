@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeSecretRef } from '@score-nx/engine';
-import { render, renderError, score } from './test-support/helpers';
+import type { K8sObject } from '@score-nx/engine';
+import { at, positionOf, render, renderError, score, WEB } from './test-support/helpers';
 import { findObject, tempService } from './test-support/render';
 
 /** Issue 11, "Why" 3: a Score file must not override trust-bearing platform metadata. */
@@ -70,5 +71,43 @@ describe('scoped access', () => {
       expect(message(() => withOwners(undefined))).toMatch(/the service's owner \(metadata\.repoSlug\) is not set$/);
       expect(message(() => withOwners('MyOrg/shop', 'orders'))).toMatch(/metadata\.engineNamespace: namespace 'orders' is not one that services may deploy to in environment 'dev' \(environments\/dev\.yaml: namespaceOwners\)$/);
     });
+  });
+});
+
+/** Issue 11, "Why" 5: user-chosen names are ordinary data for provisioner templates, whatever they are called. */
+describe('containers named like JavaScript internals', () => {
+  const podContainers = (objects: readonly K8sObject[], kind: string) =>
+    (at(findObject(objects, kind), 'spec', 'template', 'spec', 'containers') as Array<{ name: string; image: string }>).map((c) => `${c.name}=${c.image}`);
+  const withContainer = (name: string, type: string) =>
+    score({ containers: { [name]: { ...WEB, image: `registry.example.com/${name.toLowerCase()}:1` } }, resources: { deployment: { type }, migrate: { type: 'pre-deployment-job', params: { args: ['up'], container: name } } } });
+
+  it.each(['constructor', 'prototype'])("blue-green, canary and pre-deployment-job render a container named '%s' (valid labels)", (name) => {
+    for (const type of ['blue-green', 'canary']) {
+      const { objects } = render(withContainer(name, type));
+      expect(podContainers(objects, 'Rollout')).toEqual([`${name}=registry.example.com/${name}:1`]);
+      expect(podContainers(objects, 'Job')).toEqual([`${name}=registry.example.com/${name}:1`]);
+    }
+  });
+
+  it.each(['__proto__', 'toString'])("a container named '%s' is refused as a name, with its position, before any template runs", (name) => {
+    const text = withContainer(name, 'blue-green');
+    expect(renderError(text)).toBe(`services/svc/score.yaml:${positionOf(text, name)}: containers.${name}: invalid key '${name}': must be a lowercase RFC 1123 label: 2-63 characters of a-z, 0-9 or '-', starting and ending with a letter or digit`);
+  });
+});
+
+/** Issue 11, "Why" 8: newlines and ESC from user values are never echoed raw into messages. */
+describe('user values in messages', () => {
+  const HOSTILE = 'a\nb\u001b[31mc\r\u2028';
+  const ESCAPED = 'a\\nb\\u001B[31mc\\u000D\\u2028';
+
+  it.each([
+    ['a resource type', score({ resources: { res: { type: HOSTILE } } }), 'resources.res.type: must be 2-63 characters of A-Z'],
+    ['a container name', score({ containers: { [HOSTILE]: WEB }, resources: {} }), `containers.${ESCAPED}: invalid key '${ESCAPED}'`],
+    ['a configData key', score({ resources: { cfg: { type: 'configmap', params: { configData: { [HOSTILE]: 'v' } } } } }), `resources.cfg.params.configData.${ESCAPED}`],
+  ])('%s holding a line feed, ESC, CR and U+2028 is escaped, and the message stays one positioned line', (_what, text, expected) => {
+    const message = renderError(text);
+    expect(message).toMatch(/^services\/svc\/score\.yaml:\d+:\d+: /);
+    expect(message).toContain(expected);
+    expect([...message].filter((c) => /[\n\r\u2028]/.test(c) || c === "\u001b")).toEqual([]);
   });
 });

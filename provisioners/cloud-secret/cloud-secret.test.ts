@@ -48,19 +48,22 @@ describe('cloud-secret', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
-  it('edge: two secrets share one SecretStore; an explicit roleArn works without pod-identity; refreshInterval', () => {
+  it('edge: two secrets share one SecretStore; refreshInterval', () => {
     const two = render(withSecret({ name: 'payments/shop/a', refreshInterval: '15m' }, { more: { type: 'cloud-secret', params: { name: 'payments/shop/b' } } })).objects;
     expect(kinds(two).filter((k) => /Secret/.test(k)).sort()).toEqual(['ExternalSecret/shop-more', 'ExternalSecret/shop-secrets', 'SecretStore/shop-secrets-manager']);
     expect(at(findObject(two, 'ExternalSecret', 'shop-secrets'), 'spec', 'refreshInterval')).toBe('15m');
     expect(at(findObject(two, 'Rollout'), 'spec', 'template', 'spec', 'containers', 0, 'envFrom')).toEqual([{ secretRef: { name: 'shop-more' } }, { secretRef: { name: 'shop-secrets' } }]);
-    const explicit = render(score({ resources: { secrets: { type: 'cloud-secret', params: { name: 'payments/shop/a', roleArn: 'arn:aws:iam::1:role/r' } } } })).objects;
-    expect(at(findObject(explicit, 'SecretStore'), 'spec', 'provider', 'aws', 'role')).toBe('arn:aws:iam::1:role/r');
   });
 
-  it('needs a pod-identity resource or a roleArn', () => {
+  it('needs a pod-identity resource', () => {
     expect(renderError(score({ resources: { secrets: { type: 'cloud-secret', params: { name: 'payments/shop/a' } } } }))).toContain(
-      'cloud-secret needs exactly one pod-identity resource in the workload (found 0) or the roleArn param',
+      'cloud-secret needs exactly one pod-identity resource in the workload (found 0)',
     );
+  });
+
+  it('trust (issue 11): the role External Secrets assumes is never a param — a Score file naming one is refused with its position', () => {
+    const text = withSecret({ name: 'payments/shop/a', roleArn: 'arn:aws:iam::222222222222:role/ledger-api' });
+    expect(renderError(text)).toBe(`services/svc/score.yaml:${positionOf(text, 'roleArn')}: resources.secrets.params.roleArn: unknown field 'roleArn'`);
   });
 
   it('rejects invalid params with their position', () => {
@@ -70,18 +73,8 @@ describe('cloud-secret', () => {
     expect(renderError(bad)).toBe(`services/svc/score.yaml:${positionOf(bad, 'refreshInterval')}: resources.secrets.params.refreshInterval: must match pattern ^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$`);
   });
 
-  it('injection: roleArn comes out as the exact string, objects unchanged; an injected name is refused', () => {
-    const name = 'payments/shop/plain';
-    const plain = render(withSecret({ name, roleArn: 'arn' })).objects;
-    for (const value of INJECTIONS) {
-      const objects = render(withSecret({ name, roleArn: value })).objects;
-      expect(kinds(objects)).toEqual(kinds(plain));
-      expect(at(findObject(objects, 'ExternalSecret'), 'spec', 'dataFrom', 0, 'extract', 'key')).toBe(name);
-      expect(at(findObject(objects, 'SecretStore'), 'spec', 'provider', 'aws', 'role')).toBe(value);
-      const policy = JSON.parse(at(findObject(objects, 'Role'), 'spec', 'inlinePolicies', 'secrets') as string);
-      expect(policy.Statement[0].Resource).toBe(`arn:aws:secretsmanager:eu-west-1:111111111111:secret:${name}-??????`);
-      expect(renderError(withSecret({ name: `payments/shop/${value}` }))).toContain('cloud-secret: name ');
-    }
+  it('injection: an injected name is refused, objects unchanged', () => {
+    for (const value of INJECTIONS) expect(renderError(withSecret({ name: `payments/shop/${value}` }))).toContain('cloud-secret: name ');
   });
 
   it("scope (issue 11): name '*' and names outside the service's prefix are refused, naming the prefix", () => {

@@ -16,12 +16,32 @@ export interface SourcePosition {
   col: number;
 }
 
+/* eslint-disable no-control-regex -- control characters are what these patterns are about */
+/** What a terminal or a log must not receive raw: C0 controls (ESC, CR...) but tab and LF, DEL, C1, U+2028/2029. */
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** The same and LF: a positioned message is one line, whatever the user's value holds. */
+const CONTROLS_AND_NEWLINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+/* eslint-enable no-control-regex */
+
+const escapeChar = (c: string) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+
+/**
+ * Messages quote user values (keys, names, types): this is the one place they are made printable. Every user
+ * error goes through it; a positioned error (DocumentError) also escapes line feeds, so that it stays one line.
+ */
+export function printableMessage(message: string, oneLine = false): string {
+  return message.replace(oneLine ? CONTROLS_AND_NEWLINE : CONTROLS, escapeChar);
+}
+
 /**
  * An error caused by the user's input (a Score file, a service config, a provisioner definition...).
- * The CLI prints `message` as-is, without a stack trace, and exits 1.
+ * The CLI prints `message` as-is, without a stack trace, and exits 1. Control characters in it are escaped.
  */
 export class UserError extends Error {
   override readonly name = 'UserError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(printableMessage(message), options);
+  }
 }
 
 /**
@@ -41,7 +61,7 @@ export class DocumentError extends UserError {
   static format(path: DocPath, detail: string, file?: string, position?: SourcePosition): string {
     const where = file ? `${file}:${position ? `${position.line}:${position.col}` : '1:1'}: ` : '';
     const at = path.length > 0 ? `${formatPath(path)}: ` : '';
-    return `${where}${at}${detail}`;
+    return printableMessage(`${where}${at}${detail}`, true);
   }
 
   /** The same error, placed in a file. Keeps an existing placement. */

@@ -1,4 +1,5 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +93,33 @@ describe('score-nx generate: the edges of the trust boundary (issue 11)', () => 
     expect((await cli(['generate', 'svc', '-o', 'link.yaml'], dir)).code).toBe(0);
     expect(lstatSync(join(dir, 'link.yaml')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dir, 'real.yaml'), 'utf8')).toContain('kind: Deployment');
+  });
+
+  // The built CLI in a shell, so that its stdout is a file the test reads (as root here: a rename over
+  // /dev/stdout would replace the system's link with a plain file).
+  const BIN = join(REPO, 'packages/cli/bin/score-nx.js');
+  const shell = (script: string, cwd: string) => spawnSync('bash', ['-c', script], { cwd, encoding: 'utf8', env: { ...process.env, BIN } });
+
+  it('-o /dev/stdout writes to the stdout it is given and leaves /dev/stdout a link (run as root too)', () => {
+    expect(existsSync(BIN)).toBe(true);
+    const dir = service(OK);
+    const before = lstatSync('/dev/stdout');
+    const r = shell('node "$BIN" generate svc -o /dev/stdout > out.txt', dir);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: 'svc/score.yaml: 1 objects\n' });
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toMatch(/^---\napiVersion: apps\/v1\nkind: Deployment\n/);
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(before.isSymbolicLink());
+    expect(lstatSync('/dev/stdout').ino).toBe(before.ino);
+    expect(readdirSync(dir).sort()).toEqual(['out.txt', 'svc']);
+  });
+
+  it('-o through a link to a device writes to the device and keeps the link', () => {
+    const dir = service(OK);
+    symlinkSync('/dev/stdout', join(dir, 'to-stdout.yaml'));
+    const r = shell('node "$BIN" generate svc -o to-stdout.yaml | cat > piped.txt', dir);
+    expect(r.status).toBe(0);
+    expect(lstatSync(join(dir, 'to-stdout.yaml')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'piped.txt'), 'utf8')).toContain('kind: Deployment');
+    expect(readdirSync(dir).sort()).toEqual(['piped.txt', 'svc', 'to-stdout.yaml']);
   });
 
   it('refuses conflicting ARGOCD_ENV_ENVIRONMENT and PARAM_ENVIRONMENT instead of picking one silently', () => {

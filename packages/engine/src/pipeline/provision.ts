@@ -34,6 +34,13 @@ export function provisionResources(input: ProvisionInput): ProvisionedResources 
   const byUid = new Map<string, ProvisionedResourceState>();
   // The declared params (before substitution and defaults) of each uid's first declaration, key order aside.
   const declaredParams = new Map<string, string>();
+  // Outputs by name, grown as resources are provisioned (rebuilding it for each resource made the render quadratic).
+  // Defined, not assigned, so that a name such as `__proto__` is an own key like any other.
+  const outputsByName: Record<string, Record<string, unknown>> = {};
+  const provisioned = (resName: string, state: ProvisionedResourceState) => {
+    byName.set(resName, state);
+    Object.defineProperty(outputsByName, resName, { value: state.outputs, enumerable: true, writable: false, configurable: false });
+  };
   for (const resName of provisioningOrder(declared)) {
     const decl = declared[resName]!;
     const uid = resourceUid(name, resName, decl);
@@ -42,11 +49,11 @@ export function provisionResources(input: ProvisionInput): ProvisionedResources 
       if (decl.params !== undefined && declaredParams.get(uid) !== JSON.stringify(sortKeys(decl.params))) {
         throw new DocumentError(['resources', resName, 'params'], `resource '${uid}' is declared twice (as '${shared.name}' and '${resName}') with different params`);
       }
-      byName.set(resName, shared);
+      provisioned(resName, shared);
       continue;
     }
-    const state = provisionResource(library, resName, decl, uid, metadata, byName, base);
-    byName.set(resName, state);
+    const state = provisionResource(library, resName, decl, uid, metadata, outputsByName, base);
+    provisioned(resName, state);
     byUid.set(uid, state);
     declaredParams.set(uid, JSON.stringify(sortKeys(decl.params ?? {})));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DocumentError, UserError } from '../errors';
+import { DocumentError } from '../errors';
 import type { ScoreResource } from '../score/types';
 import { thrown } from '../test-support';
 import { provisioningOrder } from './graph';
@@ -33,25 +33,44 @@ describe('provisioningOrder', () => {
     expect(err.message).toBe("resources.a.params.list[1].k: refers to unknown resource 'nope' (resources: a, b)");
   });
 
-  it('rejects a cycle, naming the resources left', () => {
+  it('rejects a cycle at the placeholder of its first resource, naming every step (not the resources that only wait on it)', () => {
     const err = thrown(
       () =>
         provisioningOrder({
-          a: r({ x: '${resources.b.x}' }),
-          b: r({ x: '${resources.c.x}' }),
+          tail: r({ x: '${resources.c.x}' }),
           c: r({ x: '${resources.a.x}' }),
+          b: r({ list: ['ok', '${resources.c.x}'] }),
+          a: r({ x: 'plain', y: { z: '${resources.b.x}' } }),
           free: r(),
-          tail: r({ x: '${resources.a.x}' }),
         }),
-      UserError,
+      DocumentError,
     );
-    expect(err.message).toBe("resources 'a', 'b', 'c', 'tail' form a cycle through the ${resources...} placeholders in their params");
+    expect(err.path).toEqual(['resources', 'a', 'params', 'y', 'z']);
+    expect(err.message).toBe(
+      "resources.a.params.y.z: resources 'a', 'b', 'c' form a cycle through the ${resources...} placeholders in their params (resources.a.params.y.z refers to 'b', resources.b.params.list[1] refers to 'c', resources.c.params.x refers to 'a')",
+    );
   });
 
   it('rejects a resource that refers to itself', () => {
     expect(errorOf(() => provisioningOrder({ self: r({ x: '${resources.self.x}' }) }))).toBe(
-      "resources 'self' form a cycle through the ${resources...} placeholders in their params",
+      "resources.self.params.x: resources 'self' form a cycle through the ${resources...} placeholders in their params (resources.self.params.x refers to 'self')",
     );
+  });
+
+  it('places the cycle error in the Score file, at the first resource of the cycle', () => {
+    const ws = createWorkspace({
+      'services/api/score.yaml': scoreYaml('api', ['resources:', '  two:', '    type: config', '    params:', '      configData:', '        A: ${resources.one.x}', '  one:', '    type: config', '    params:', '      configData:', '        B: ${resources.two.x}']),
+    });
+    expect(errorOf(() => ws.generate('api', 'dev'))).toBe(
+      "services/api/score.yaml:18:9: resources.one.params.configData.B: resources 'one', 'two' form a cycle through the ${resources...} placeholders in their params (resources.one.params.configData.B refers to 'two', resources.two.params.configData.A refers to 'one')",
+    );
+  });
+
+  it('orders a long chain in time linear in its length', () => {
+    const chain = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`r${i}`, r(i === 0 ? undefined : { x: `\${resources.r${i - 1}.x}` })]));
+    const order = provisioningOrder(chain);
+    expect(order[0]).toBe('r0');
+    expect(order.at(-1)).toBe('r19999');
   });
 
   it('places the unknown-resource error in the Score file (found when the file is loaded)', () => {

@@ -81,7 +81,8 @@ export function provisionResource(
   declared: ScoreResource,
   uid: string,
   placeholderMetadata: Record<string, unknown>,
-  previous: ReadonlyMap<string, ProvisionedResourceState>,
+  /** The outputs of the resources provisioned before, by name (kept by the caller, which adds each in turn). */
+  outputsByName: Readonly<Record<string, Record<string, unknown>>>,
   baseContext: RenderContext,
 ): ProvisionedResourceState {
   const klass = declared.class ?? 'default';
@@ -99,7 +100,6 @@ export function provisionResource(
     const restricted = library.provisioners.some((p) => p.type === declared.type && p.environments !== undefined);
     throw new DocumentError([...at, 'type'], `no provisioner for type '${declared.type}'${declared.class ? ` class '${declared.class}'` : ''}${declared.id ? ` id '${declared.id}'` : ''}${restricted ? ` in environment '${environment}'` : ''} in library ${library.source.version} (types: ${types.join(', ')})`);
   }
-  const outputsByName = Object.fromEntries([...previous.entries()].map(([n, s]) => [n, s.outputs]));
   const resolve = workloadResolver({ metadata: placeholderMetadata, resources: outputsByName });
   const params = substituteDeep(structuredClone(declared.params ?? {}), resolve, [...at, 'params']) as Record<string, unknown>;
   validateParams(provisioner, params, [...at, 'params']);
@@ -276,6 +276,13 @@ export function applyWorkloadPatches(
 ): void {
   const spec = podTemplate.spec;
   const containers = spec['containers'] as Array<Record<string, unknown>>;
+  // Lists are appended to in place and variable names kept in a set per container: copying them for each
+  // resource made the render quadratic in the number of resources.
+  const listOf = (owner: Record<string, unknown>, key: string): unknown[] => {
+    if (!Array.isArray(owner[key])) owner[key] = [];
+    return owner[key] as unknown[];
+  };
+  const envNames = new Map(containers.map((c) => [c, new Set(((c['env'] as Array<{ name: string }>) ?? []).map((e) => e.name))]));
   let serviceAccountFrom: string | undefined;
   for (const s of states) {
     const patch = s.workloadPatch;
@@ -290,17 +297,18 @@ export function applyWorkloadPatches(
     }
     Object.assign(podTemplate.metadata.annotations, patch.podAnnotations ?? {});
     Object.assign(podTemplate.metadata.labels, patch.podLabels ?? {});
-    if (patch.volumes?.length) spec['volumes'] = [...((spec['volumes'] as unknown[]) ?? []), ...patch.volumes];
+    if (patch.volumes?.length) appendAll(listOf(spec, 'volumes'), patch.volumes);
     for (const c of containers) {
-      if (patch.envFrom?.length) c['envFrom'] = [...((c['envFrom'] as unknown[]) ?? []), ...patch.envFrom];
+      if (patch.envFrom?.length) appendAll(listOf(c, 'envFrom'), patch.envFrom);
       if (patch.env?.length) {
-        const existing = new Set(((c['env'] as Array<{ name: string }>) ?? []).map((e) => e.name));
+        const existing = envNames.get(c)!;
         for (const e of patch.env) {
           if (existing.has(e.name)) throw fail(`adds the variable '${e.name}', which container '${String(c['name'])}' already defines`);
         }
-        c['env'] = [...((c['env'] as unknown[]) ?? []), ...patch.env];
+        for (const e of patch.env) existing.add(e.name);
+        appendAll(listOf(c, 'env'), patch.env);
       }
-      if (patch.volumeMounts?.length) c['volumeMounts'] = [...((c['volumeMounts'] as unknown[]) ?? []), ...patch.volumeMounts];
+      if (patch.volumeMounts?.length) appendAll(listOf(c, 'volumeMounts'), patch.volumeMounts);
     }
   }
   const names = new Set<string>();
@@ -308,4 +316,9 @@ export function applyWorkloadPatches(
     if (names.has(v.name)) throw new UserError(`two resources add a pod volume named '${v.name}'`);
     names.add(v.name);
   }
+}
+
+/** Appends without spreading (a spread of thousands of items can overflow the stack). */
+function appendAll(list: unknown[], items: readonly unknown[]): void {
+  for (const item of items) list.push(item);
 }

@@ -194,3 +194,29 @@ describe('tojson output', () => {
     expect(render('v: {{ x | tojson | replace("\\"", "") }}', { x: value })).toBe(`v: ${JSON.stringify(value)}`);
   });
 });
+
+describe('long strings in provisioner output', () => {
+  const emitted = (value: string) => createTemplateEnvironment(new Map([['t.njk', 'v: {{ value }}\n']])).render('t.njk', { value });
+  const readBack = (text: string) => (parseAllDocuments(text)[0]!.toJS() as { v: string }).v;
+
+  it("are single-quoted when they hold no line break or control character (the yaml library reads a double-quoted scalar into a string of a million pieces: memory ~200x a configData value's size)", () => {
+    const long = `it's ${'x'.repeat(1_000_000)} \\n "quoted" é`;
+    const text = emitted(long);
+    expect(text.startsWith("v: 'it''s xxx")).toBe(true);
+    expect(readBack(text)).toBe(long);
+  });
+
+  it('keep the escaped double-quoted form when they hold a line break, a tab or a character YAML 1.1 reads as one', () => {
+    for (const special of ['\n', '\t', '\u2028', '\u0085', '\u001b', '\ufeff']) {
+      const long = `${'y'.repeat(2000)}${special}z`;
+      const text = emitted(long);
+      expect(text.startsWith('v: "yyy')).toBe(true);
+      expect(text.split('\n').length).toBe(2);
+      expect(readBack(text)).toBe(long);
+    }
+  });
+
+  it('below 1,024 characters keep the JSON form', () => {
+    expect(emitted(`a'${'b'.repeat(1000)}`)).toBe(`v: "a'${'b'.repeat(1000)}"\n`);
+  });
+});

@@ -14,6 +14,17 @@ describe('the provisioner template hooks', () => {
     expect(() => env.render('c.njk', { x: {} })).toThrow("access to 'constructor' is not allowed in provisioner templates");
   });
 
+  it("read a data key of the template's context whatever its name, and refuse the same name as a prototype member", () => {
+    const env = createTemplateEnvironment(new Map([['k.njk', '{{ c[name].image }}'], ['chain.njk', '{{ c[name].constructor.name }}']]));
+    for (const name of ['constructor', 'prototype', '__proto__', 'toString', '__defineGetter__']) {
+      const c = Object.fromEntries([[name, { image: `img-${name}` }]]);
+      expect(env.render('k.njk', { c, name })).toBe(`"img-${name}"`);
+      expect(() => env.render('chain.njk', { c, name })).toThrow("access to 'constructor' is not allowed in provisioner templates");
+    }
+    expect(() => env.render('k.njk', { c: {}, name: '__proto__' })).toThrow("access to '__proto__' is not allowed in provisioner templates");
+    expect(() => env.render('k.njk', { c: class {}, name: 'prototype' })).toThrow("access to 'prototype' is not allowed in provisioner templates");
+  });
+
   it('leave another nunjucks environment of the process untouched, before and after a render', () => {
     expect(PRISTINE).toContain('&lt;b&gt;');
     createTemplateEnvironment(new Map([['t.njk', '{{ 1 }}']])).render('t.njk', {});
