@@ -47,7 +47,7 @@ describe('a failed oneOf in resource params', () => {
       'services/api/score.yaml': scoreYaml('api', ['resources:', '  disk:', '    type: sized', `    params: {size: ${size}}`]),
     });
     const message = errorOf(() => ws.generate('api', 'dev'));
-    expect(message).toBe('services/api/score.yaml:11:14: resources.disk.params.size: must match exactly one of the allowed forms');
+    expect(message).toBe("services/api/score.yaml:11:14: resources.disk.params.size: must match exactly one of the allowed forms (provisioner 'sized', environment 'dev')");
     expect(message).not.toContain('templates or command');
   });
 });
