@@ -71,6 +71,15 @@ describe('mongodb (MongoDB Community operator, every environment)', () => {
     expect((at(findObject(objects, 'NetworkPolicy', 'shop'), 'spec', 'egress') as unknown[]).at(-1)).toEqual({ to: [{ podSelector: { matchLabels: { app: 'shop-db-svc' } } }], ports: [{ protocol: 'TCP', port: 27017 }] });
   });
 
+
+  it("no object carries the workload's instance label: the operator copies the MongoDBCommunity's labels to its pods, which the workload's Service must not select", () => {
+    const { objects } = render(typical);
+    const instance = at(findObject(objects, 'Service', 'shop'), 'spec', 'selector', 'app.kubernetes.io/instance');
+    expect(instance).toMatch(/^shop-[0-9a-f]{10}$/);
+    const store = byComponent(render(typical).objects, 'database');
+    expect(store.length).toBeGreaterThan(2);
+    expect(store.filter((o) => o.metadata.labels?.['app.kubernetes.io/instance'] === instance).map((o) => o.kind)).toEqual([]);
+  });
   it('schema: strict Kubernetes and CRD schemas, nothing skipped', async () => {
     for (const env of ['dev', 'staging', 'prod']) await expectSchemaValid(render(typical, env));
     await expectSchemaValid(renderPreview(typical));
