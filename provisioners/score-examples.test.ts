@@ -1,5 +1,5 @@
 // The Score project's public samples that use only the types of this library's edge provisioners (service, dns,
-// route, volume) render for dev and prod, strictly valid, from a folder holding only the sample's score.yaml and a
+// route, volume) and of its queue and document stores (amqp, mongodb) render for dev and prod, strictly valid, from a folder holding only the sample's score.yaml and a
 // service-config.yaml that sets images. Fixtures and their licence: test-support/score-examples/NOTICE.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -41,7 +41,7 @@ const FILES = samples(FIXTURES).sort();
 
 describe(`Score samples (${relative(__dirname, FIXTURES)})`, () => {
   it('holds the samples this test is about', () => {
-    expect(FILES.map((f) => relative(FIXTURES, f))).toHaveLength(13);
+    expect(FILES.map((f) => relative(FIXTURES, f))).toHaveLength(16);
   });
 
   for (const file of FILES) {
@@ -58,6 +58,10 @@ describe(`Score samples (${relative(__dirname, FIXTURES)})`, () => {
           expect(kinds.has('DNSEndpoint')).toBe(types.has('dns') && env === 'dev');
           expect(kinds.has('RecordSet')).toBe(types.has('dns') && env === 'prod');
           expect(kinds.has('VirtualService')).toBe(types.has('route'));
+          // amqp: the RabbitMQ operators in dev, Amazon MQ (ACK) in prod; mongodb: the MongoDB Community operator in both
+          expect(kinds.has('RabbitmqCluster')).toBe(types.has('amqp') && env === 'dev');
+          expect(kinds.has('Broker')).toBe(types.has('amqp') && env === 'prod');
+          expect(kinds.has('MongoDBCommunity')).toBe(types.has('mongodb'));
           await expectSchemaValid(result);
         }
       } finally {
