@@ -14,10 +14,10 @@ const FIXTURES = join(__dirname, 'test-support', 'score-examples');
 const FIXTURE_SUFFIX = '.fixture.yaml';
 
 /**
- * Types of the samples this library has no provisioner for yet: amqp, mongodb and kafka-topic come with issue 13's
- * queue provisioners; `endpoint` and `llm-model` are no score-k8s default types (the samples' own platforms').
+ * Types of the samples this library has no provisioner for: `endpoint` and `llm-model` are no score-k8s default
+ * types (the samples' own platforms').
  */
-const NOT_YET_PROVIDED = new Set(['amqp', 'mongodb', 'kafka-topic', 'endpoint', 'llm-model']);
+const NOT_YET_PROVIDED = new Set(['endpoint', 'llm-model']);
 
 function samples(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -73,7 +73,7 @@ describe(`Score samples (${relative(__dirname, FIXTURES)})`, () => {
     const missing = new Set(FILES.flatMap((f) => [...typesOf(readFileSync(f, 'utf8'))].filter((t) => !PROVIDED.has(t))));
     expect([...missing].filter((t) => !NOT_YET_PROVIDED.has(t))).toEqual([]);
     // the postgres, mysql and redis samples are rendered, not skipped
-    for (const t of ['postgres', 'mysql', 'redis', 'service', 'dns', 'route', 'volume']) expect(PROVIDED.has(t)).toBe(true);
+    for (const t of ['postgres', 'mysql', 'redis', 'service', 'dns', 'route', 'volume', 'amqp', 'mongodb']) expect(PROVIDED.has(t)).toBe(true);
   });
 
   for (const file of FILES) {
@@ -93,6 +93,10 @@ describe(`Score samples (${relative(__dirname, FIXTURES)})`, () => {
           expect(kinds.has('DNSEndpoint')).toBe(types.has('dns') && env === 'dev');
           expect(kinds.has('RecordSet')).toBe(types.has('dns') && env === 'prod');
           expect(kinds.has('VirtualService')).toBe(types.has('route'));
+          // amqp: the RabbitMQ operators in dev, Amazon MQ (ACK) in prod; mongodb: the MongoDB Community operator in both
+          expect(kinds.has('RabbitmqCluster')).toBe(types.has('amqp') && env === 'dev');
+          expect(kinds.has('Broker')).toBe(types.has('amqp') && env === 'prod');
+          expect(kinds.has('MongoDBCommunity')).toBe(types.has('mongodb'));
           await expectSchemaValid(result);
         }
       } finally {

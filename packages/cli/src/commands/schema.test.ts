@@ -43,11 +43,11 @@ describe('score-nx schema', () => {
 });
 
 describe('score-nx provisioners list', () => {
-  it('lists the library: 26 provisioners (two implementations per environment for dns, mssql, mysql, postgres-instance, s3), the owners of the workload marked', async () => {
+  it('lists the library: 31 provisioners (two implementations per environment for amqp, dns, kafka-topic, mssql, mysql, postgres-instance, s3), the owners of the workload marked', async () => {
     const r = await cli(['provisioners', 'list', '--format', 'json']);
     const rows = JSON.parse(r.stdout) as Array<{ type: string; ownsWorkload: boolean; kind: string }>;
     expect(rows.map((p) => p.type)).toEqual([
-      'basic', 'blue-green', 'canary', 'cloud-secret', 'configmap', 'dns', 'dns', 'horizontal-pod-autoscaler', 'monitoring', 'mssql', 'mssql', 'mysql', 'mysql', 'pod-identity', 'postgres', 'postgres-instance', 'postgres-instance', 'pre-deployment-job', 'redis', 'route', 's3', 's3', 's3-bucket', 'service', 'service-port', 'volume',
+      'amqp', 'amqp', 'basic', 'blue-green', 'canary', 'cloud-secret', 'configmap', 'dns', 'dns', 'horizontal-pod-autoscaler', 'kafka-topic', 'kafka-topic', 'mongodb', 'monitoring', 'mssql', 'mssql', 'mysql', 'mysql', 'pod-identity', 'postgres', 'postgres-instance', 'postgres-instance', 'pre-deployment-job', 'redis', 'route', 's3', 's3', 's3-bucket', 'service', 'service-port', 'volume',
     ]);
     expect(rows.filter((p) => p.ownsWorkload).map((p) => p.type)).toEqual(['blue-green', 'canary']);
     const table = await cli(['provisioners', 'list']);
