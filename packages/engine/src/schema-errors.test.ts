@@ -32,9 +32,11 @@ describe('schema error wording', () => {
 
 describe('a failed oneOf in resource params', () => {
   it.each([
-    ['matches no form', '"${metadata.name}"'],
-    ['matches both forms (where the message once named "templates or command")', '"1Gi"'],
-  ])('tells the service developer what the param must be, at the param, when it %s', (_case, size) => {
+    // A placeholder value is checked after substitution, at provisioning; a literal one when the file is loaded, against
+    // the provisioner that serves the environment, which the message names.
+    ['matches no form', '"${metadata.name}"', ''],
+    ['matches both forms (where the message once named "templates or command")', '"1Gi"', " (provisioner 'sized', environment 'dev')"],
+  ])('tells the service developer what the param must be, at the param, when it %s', (_case, size, served) => {
     const ws = createWorkspace({
       'provisioners/sized/provisioner.yaml': [
         'type: sized',
@@ -47,7 +49,7 @@ describe('a failed oneOf in resource params', () => {
       'services/api/score.yaml': scoreYaml('api', ['resources:', '  disk:', '    type: sized', `    params: {size: ${size}}`]),
     });
     const message = errorOf(() => ws.generate('api', 'dev'));
-    expect(message).toBe("services/api/score.yaml:11:14: resources.disk.params.size: must match exactly one of the allowed forms (provisioner 'sized', environment 'dev')");
+    expect(message).toBe(`services/api/score.yaml:11:14: resources.disk.params.size: must match exactly one of the allowed forms${served}`);
     expect(message).not.toContain('templates or command');
   });
 });
