@@ -45,7 +45,7 @@ export function provisionResources(input: ProvisionInput): ProvisionedResources 
       byName.set(resName, shared);
       continue;
     }
-    const state = provisionResource(library, resName, decl, uid, metadata, byName, base);
+    const state = provisionResource({ library, name: resName, declared: decl, uid, placeholderMetadata: metadata, previous: byName, baseContext: base });
     byName.set(resName, state);
     byUid.set(uid, state);
     declaredParams.set(uid, JSON.stringify(sortKeys(decl.params ?? {})));
