@@ -9,6 +9,8 @@ export default defineConfig({
     alias: [
       // Deep imports of a module kept light on purpose (the plugin's graph code must not load the validator).
       { find: /^@score-nx\/kubeconform\/dist\/(.*)$/, replacement: fileURLToPath(new URL('./packages/kubeconform/src/$1.ts', import.meta.url)) },
+      // The engine's test helpers (src/testing.ts), source only: see packages/engine/package.json `exports`.
+      { find: /^@score-nx\/engine\/testing$/, replacement: fileURLToPath(new URL('./packages/engine/src/testing.ts', import.meta.url)) },
       { find: /^@score-nx\/engine$/, replacement: src('engine') },
       { find: /^@score-nx\/kubeconform$/, replacement: src('kubeconform') },
       { find: /^@score-nx\/nx-plugin$/, replacement: src('nx-plugin') },

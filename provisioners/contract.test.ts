@@ -1,11 +1,11 @@
 // One contract over every provisioner folder of the library: a folder with a provisioner.yaml gets these checks by
 // existing (see docs/provisioners.md, "Write a provisioner, step by step"). Folder-specific behaviour stays in the
 // folder's own test file. Goldens: UPDATE_GOLDENS=1 npx vitest run provisioners/contract.test.ts
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { contractChecks, provisionerFolders } from './test-support/contract';
+import { CONTRACT_ENVIRONMENTS, contractChecks, provisionerFolders } from './test-support/contract';
 import { WORKSPACE_ROOT } from './test-support/render';
 
 const updateGoldens = process.env['UPDATE_GOLDENS'] === '1';
@@ -39,9 +39,18 @@ describe('library contract: a new folder gets the whole suite without a test of 
     expect(provisionerFolders(root)).toContain('greeting');
     const checks = contractChecks(root, 'greeting');
     expect(checks.filter((c) => c.skip)).toEqual([]);
+    // The whole suite, not a part of it: the definition, a golden per environment, names, injections, param errors.
+    expect(checks.map((c) => c.name.split(/[:,]/)[0])).toEqual([
+      'provisioner.yaml is a valid definition',
+      ...CONTRACT_ENVIRONMENTS.map(() => 'example'),
+      'name limits',
+      'injection',
+      'param errors',
+    ]);
     for (const c of contractChecks(root, 'greeting', { updateGoldens: true })) if (c.name.includes('golden')) await c.run();
+    for (const [env] of CONTRACT_ENVIRONMENTS) expect(existsSync(join(root, 'provisioners/greeting/__golden__', `example.${env}.yaml`))).toBe(true);
     for (const c of checks) await c.run();
-  });
+  }, 120_000); // every check of a folder in one test: 18 s on an idle machine, far more on a shared one
 
   it('fails the checks its mistakes break: an invalid name, an unpositioned param and a changed render', async () => {
     const run = (name: string) => contractChecks(root, 'greeting').find((c) => c.name.startsWith(name))!.run();

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeSecretRef } from '@score-nx/engine';
+import { encodeSecretRef } from '@score-nx/engine/testing';
 import type { K8sObject } from '@score-nx/engine';
 import { at, positionOf, render, renderError, score, WEB } from './test-support/helpers';
 import { findObject, tempService } from './test-support/render';

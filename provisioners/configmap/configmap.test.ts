@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '@score-nx/engine';
+import { sha256Hex } from '@score-nx/engine/testing';
 import { findObject } from '../test-support/render';
 import { at, expectValidNames, INJECTIONS, kinds, positionOf, render, renderError, score } from '../test-support/helpers';
 

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { parse } from 'yaml';
-import { CONTRACT_PREVIEW_PR, loadLibrary, workspaceLibrary } from '@score-nx/engine';
+import { workspaceLibrary } from '@score-nx/engine';
+import { CONTRACT_PREVIEW_PR, loadLibrary } from '@score-nx/engine/testing';
 import type { GenerateResult } from '@score-nx/engine';
 import { expectSchemaValid, expectValidNames, INJECTIONS, kinds, positionOf } from './helpers';
 import { tempService } from './render';

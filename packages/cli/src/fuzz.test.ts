@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libyamlAvailable, readWithLibyaml } from '../../engine/src/test-support';
+import { libyamlAvailable, readWithLibyaml } from '@score-nx/engine/testing';
 import type { CliIo } from './io';
 import { run } from './main';
 

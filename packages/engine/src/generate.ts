@@ -74,12 +74,9 @@ export interface SharedRenderResult {
 
 /**
  * The platform-owned output of one environment: every object that two or more services share (see sharing.ts),
- * once. Made from the services' own renders, so a shared resource is exactly what its provisioner gives; copies
- * that differ are an error naming both services.
- */
-/**
- * The platform-owned output of an environment: the objects services share, once, and `platformObjects` (objects
- * the platform owns outright, e.g. its admission policies; the caller reads them, the engine only renders them).
+ * once, and `platformObjects` (objects the platform owns outright, e.g. its admission policies; the caller reads
+ * them, the engine only renders them). Made from the services' own renders, so a shared resource is exactly what
+ * its provisioner gives; copies that differ are an error naming both services.
  */
 export function generateShared(req: { workspaceRoot: string; environment: string; pr?: number; cache?: GenerateCache; platformObjects?: readonly K8sObject[] }): SharedRenderResult {
   const root = resolve(req.workspaceRoot);

@@ -1,49 +1,43 @@
-export * from './errors';
-export { renderScoreFile, instanceSuffix } from './render-workload';
-export type { RenderWorkloadOptions } from './render-workload';
-export { convertWorkload } from './convert/workload';
-export type { ConvertedWorkload, ConvertOptions, ProvisionedResource } from './convert/workload';
-export { MANAGED_BY, WORKLOAD_NAME_ANNOTATION } from './k8s';
-export type { K8sObject, K8sMetadata } from './k8s';
-export { canonicalQuantity } from './convert/quantity';
-export { encodeSecretRef, decodeSecretRefs, secretRefEnvName } from './convert/secrets';
-export { substitute, substituteDeep, splitRef, findRefs, workloadResolver, RefError } from './score/placeholders';
-export { loadScoreFile, parseScore } from './score/load-score';
-export type { LoadedScore } from './score/load-score';
-export type * from './score/types';
-export { scoreSchema, createScoreValidator } from './score/score-schema';
-export { toCanonicalYaml, stringifyDocument, sortKeys } from './output/canonical-yaml';
-export { parseYamlMapping } from './util/yaml-source';
-export type { YamlSource } from './util/yaml-source';
-export { writeFileAtomic, readSourceInside, checkedPathInside, WORKLOAD_NAME } from './util/files';
-export { sha256Hex, shortHash } from './util/hash';
+// The engine's public surface: what the CLI, the Nx plugin and the tools import, nothing more (issue 12).
+// tools/surface/engine-surface.test.ts fails when a name here has no non-test consumer; names only tests use are
+// exported by `@score-nx/engine/testing` (src/testing.ts).
+
+// Errors
+export { UserError, isUserError } from './errors';
+
+// The pipeline and its results
 export { generateService, generateShared, GenerateCache, loadLibraryVersion } from './generate';
-export type { GenerateRequest, GenerateResult, SharedRenderResult } from './generate';
-export { loadEnvironments, resolveEnvironment, ENVIRONMENTS_DIR } from './environments/environments';
+export type { GenerateResult } from './generate';
+export { renderScoreFile } from './render-workload';
+export { renderEveryEnvironment, scaffoldService } from './scaffold/service';
+export type { K8sObject } from './k8s';
+
+// Loaders
+export { loadScoreFile } from './score/load-score';
+export { loadEnvironments } from './environments/environments';
+export type { EnvironmentDefinition } from './environments/environments';
 export { loadServiceConfig, libraryVersionFor, SERVICE_CONFIG_FILE } from './environments/service-config';
-export type { EnvironmentDefinition, ResolvedEnvironment } from './environments/environments';
 export type { ServiceConfig } from './environments/service-config';
-export { loadLibrary, loadPlatformKeys, loadMetadataDefaults, withMetadataDefaults, workspaceLibrary, releasedLibrary, matchProvisioner, isLibraryFile, LIBRARY_DIR } from './provisioners/library';
-export type { Library, LibrarySource, PlatformKeys, ProvisionerDefinition } from './provisioners/library';
+export { loadPlatformKeys, loadMetadataDefaults, withMetadataDefaults, workspaceLibrary, LIBRARY_DIR } from './provisioners/library';
+export type { PlatformKeys } from './provisioners/library';
 export { readReleases, cutRelease, RELEASES_FILE } from './provisioners/releases';
 export type { Release } from './provisioners/releases';
-export { extendedScoreSchema, extendedValidator } from './provisioners/schema';
-export { dnsLabel, dnsSubdomain } from './provisioners/names';
-export { createTemplateEnvironment, yamlQuote } from './provisioners/template-env';
-export { provisioningOrder } from './provisioners/graph';
-export { COMMAND_INPUT_API_VERSION } from './provisioners/runtime';
-export { emittedKinds, ENGINE_EMITTED_KINDS } from './provisioners/emitted-kinds';
+export { extendedScoreSchema } from './provisioners/schema';
+export { emittedKinds } from './provisioners/emitted-kinds';
 export type { EmittedKind } from './provisioners/emitted-kinds';
-export { argoCdApplications, PLUGIN_NAME } from './delivery/argocd';
-export type { ArgoCdOptions, ArgoObject, WorkspaceService } from './delivery/argocd';
-export { findServiceFolders, workspaceSharing, sharingFingerprint, serviceNamespace, renderedOutputs, SHARED_OUTPUT } from './sharing';
-export type { Sharing, ServiceFolder } from './sharing';
+
+// The workspace: services, sharing, ownership
+export { findServiceFolders, workspaceSharing, sharingFingerprint, renderedOutputs, SHARED_OUTPUT } from './sharing';
+export type { Sharing } from './sharing';
 export { checkOwnership } from './ownership-check';
-export type { RenderedOutput } from './ownership-check';
-export { catalogEntities, catalogYaml, CATALOG_ANNOTATIONS } from './catalog/backstage';
-export type { CatalogEntity } from './catalog/backstage';
-export { scaffoldService, scaffoldResourceTypes, renderEveryEnvironment, loadWorkspaceLibrary, EDITOR_SCHEMA_FILE } from './scaffold/service';
-export type { ScaffoldServiceOptions, ScaffoldedService } from './scaffold/service';
-export { scaffoldProvisioner, CONTRACT_PREVIEW_PR } from './scaffold/provisioner';
-export type { ScaffoldProvisionerOptions, ScaffoldedProvisioner } from './scaffold/provisioner';
-export { closestMatch, didYouMean } from './util/did-you-mean';
+
+// Delivery and catalog
+export { argoCdApplications } from './delivery/argocd';
+export type { ArgoCdOptions } from './delivery/argocd';
+export { catalogYaml } from './catalog/backstage';
+
+// Files and YAML, as the engine writes and reads them
+export { toCanonicalYaml, stringifyDocument } from './output/canonical-yaml';
+export { parseYamlMapping } from './util/yaml-source';
+export { writeFileAtomic, checkedPathInside, WORKLOAD_NAME } from './util/files';
+export { scaffoldProvisioner } from './scaffold/provisioner';

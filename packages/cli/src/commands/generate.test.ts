@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { h10, useTempDir } from '../../../engine/src/test-support';
+import { h10, useTempDir } from '@score-nx/engine/testing';
 import { run } from '../main';
 import { applyArgoCdEnvironment } from './generate';
 import type { CliIo } from '../io';

@@ -52,7 +52,7 @@ export function provisionResources(input: ProvisionInput): ProvisionedResources 
       provisioned(resName, shared);
       continue;
     }
-    const state = provisionResource(library, resName, decl, uid, metadata, outputsByName, base);
+    const state = provisionResource({ library, name: resName, declared: decl, uid, placeholderMetadata: metadata, outputsByName, baseContext: base });
     provisioned(resName, state);
     byUid.set(uid, state);
     declaredParams.set(uid, JSON.stringify(sortKeys(decl.params ?? {})));

@@ -74,17 +74,27 @@ export function resourceUid(workload: string, name: string, r: ScoreResource): s
   return r.id !== undefined ? `${r.type}.${klass}#${r.id}` : `${r.type}.${klass}#${workload}.${name}`;
 }
 
+/** One resource to provision: its declaration, and what the resources before it produced. */
+export interface ProvisionResourceInput {
+  library: Library;
+  /** The resource's name in score.yaml. */
+  name: string;
+  declared: ScoreResource;
+  uid: string;
+  /** Metadata visible to `${metadata.*}` in params. */
+  placeholderMetadata: Record<string, unknown>;
+  /**
+   * The outputs of the resources provisioned before this one, by name (they resolve `${resources.*}` in params); kept
+   * by the caller, which adds each in turn, so that provisioning stays linear in the number of resources.
+   */
+  outputsByName: Readonly<Record<string, Record<string, unknown>>>;
+  /** The context every template of the render sees, before resources are added. */
+  baseContext: RenderContext;
+}
+
 /** Phase 1, per resource in provisioning order: params, validation, outputs and the workload patch. */
-export function provisionResource(
-  library: Library,
-  name: string,
-  declared: ScoreResource,
-  uid: string,
-  placeholderMetadata: Record<string, unknown>,
-  /** The outputs of the resources provisioned before, by name (kept by the caller, which adds each in turn). */
-  outputsByName: Readonly<Record<string, Record<string, unknown>>>,
-  baseContext: RenderContext,
-): ProvisionedResourceState {
+export function provisionResource(input: ProvisionResourceInput): ProvisionedResourceState {
+  const { library, name, declared, uid, placeholderMetadata, outputsByName, baseContext } = input;
   const klass = declared.class ?? 'default';
   const at: DocPath = ['resources', name];
   const environment = String(baseContext.environment['name']);
