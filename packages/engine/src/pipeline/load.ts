@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { DocumentError, UserError } from '../errors';
 import { namespaceRefusal, platformOwnedKeySetBy, resolveEnvironment } from '../environments/environments';
+import { overlaySource, overridesFor } from '../environments/overrides';
 import { libraryVersionFor, loadServiceConfig, SERVICE_CONFIG_FILE } from '../environments/service-config';
 import type { ResolvedEnvironment } from '../environments/environments';
 import type { ServiceConfig } from '../environments/service-config';
@@ -58,7 +59,8 @@ export function loadService(input: LoadInput): LoadedService {
   const version = input.libraryVersion ?? libraryVersionFor(env, config);
   const library = placeLibraryError(() => loadLibraryVersion(root, version, cache), input.libraryVersion === undefined ? env : undefined, config);
   const scoreDisplay = displayDir ? `${displayDir}/score.yaml` : 'score.yaml';
-  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library), serviceDir);
+  const overrides = overridesFor(config, env.name, env.namespace.fromMetadata);
+  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library), serviceDir, (source) => overlaySource(source, overrides, config, env.name));
   return { root, serviceDir, score, env, config, library, version, cache };
 }
 
