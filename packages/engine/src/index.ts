@@ -45,3 +45,5 @@ export type { CatalogEntity } from './catalog/backstage';
 export { scaffoldService, scaffoldResourceTypes, renderEveryEnvironment, loadWorkspaceLibrary, EDITOR_SCHEMA_FILE } from './scaffold/service';
 export type { ScaffoldServiceOptions, ScaffoldedService } from './scaffold/service';
 export { closestMatch, didYouMean } from './util/did-you-mean';
+export { listResources } from './resource-list';
+export type { ListedResource, ListedSecretRef, ResourceListing } from './resource-list';
