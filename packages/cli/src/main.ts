@@ -10,6 +10,7 @@ import { registerGenerate } from './commands/generate';
 import { registerOwnership } from './commands/ownership';
 import { registerPromote } from './commands/promote';
 import { registerProvisioners } from './commands/provisioners';
+import { registerResources } from './commands/resources';
 import { registerSchema } from './commands/schema';
 import { registerSchemas } from './commands/schemas';
 import { ExitCode } from './io';
@@ -47,6 +48,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     );
   registerGenerate(program, io);
   registerProvisioners(program, io);
+  registerResources(program, io);
   registerSchema(program, io);
   registerSchemas(program, io);
   registerPromote(program, io);

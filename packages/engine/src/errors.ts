@@ -14,6 +14,8 @@ export function formatPath(path: DocPath): string {
 export interface SourcePosition {
   line: number;
   col: number;
+  /** Set when the value at the path came from another file than the document's (a service-config override). */
+  file?: string;
 }
 
 /* eslint-disable no-control-regex -- control characters are what these patterns are about */
@@ -67,7 +69,8 @@ export class DocumentError extends UserError {
   /** The same error, placed in a file. Keeps an existing placement. */
   inFile(file: string, locate: (path: DocPath) => SourcePosition): DocumentError {
     if (this.file) return this;
-    return new DocumentError(this.path, this.detail, file, locate(this.path));
+    const position = locate(this.path);
+    return new DocumentError(this.path, this.detail, position.file ?? file, position);
   }
 
   /** The same error with its path nested under `prefix` (for errors raised on a sub-document). */

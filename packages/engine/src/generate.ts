@@ -10,6 +10,7 @@ import { loadService, placeWorkload } from './pipeline/load';
 import type { LoadInput } from './pipeline/load';
 import { provisionerManifests } from './pipeline/manifests';
 import { provisionResources } from './pipeline/provision';
+import { applyPatches } from './provisioners/patches';
 import { renderContext } from './provisioners/context';
 import { mergeSharedCopies } from './sharing';
 import type { SharedCopy } from './sharing';
@@ -45,7 +46,8 @@ export function generateService(req: GenerateRequest): GenerateResult {
     const provisioned = provisionResources({ library, workload: placed.workload, metadata: placed.metadata, base });
     const converted = convertAndPatch({ loaded, placed, provisioned });
     const manifests = provisionerManifests({ placed, provisioned, converted, base });
-    const { objects, yaml, shared } = assembleRender({ ...manifests, sharedOrigin: `workload '${placed.name}'` });
+    const patched = applyPatches(library.patches, manifests.objects, { environment: env.name, namespace: placed.namespace, ownershipLabels: placed.labels });
+    const { objects, yaml, shared } = assembleRender({ ...manifests, objects: patched, sharedOrigin: `workload '${placed.name}'` });
     return {
       service: placed.name,
       environment: env,

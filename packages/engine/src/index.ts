@@ -41,3 +41,5 @@ export { toCanonicalYaml, stringifyDocument } from './output/canonical-yaml';
 export { parseYamlMapping } from './util/yaml-source';
 export { writeFileAtomic, checkedPathInside, WORKLOAD_NAME } from './util/files';
 export { scaffoldProvisioner } from './scaffold/provisioner';
+export { listResources } from './resource-list';
+export type { ListedResource, ListedSecretRef, ResourceListing } from './resource-list';

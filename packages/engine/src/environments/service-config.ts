@@ -23,6 +23,8 @@ const SERVICE_CONFIG_SCHEMA = {
         properties: {
           provisioners: { type: 'string', minLength: 1 },
           images: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
+          // Dotted Score paths → the value to set there, or null to delete it (see overrides.ts).
+          overrides: { type: 'object' },
         },
       },
     },
@@ -32,11 +34,11 @@ const SERVICE_CONFIG_SCHEMA = {
 // Every error at once (allErrors, de-duplicated), with the Score file's wording.
 const validateServiceConfig = createValidatorFor(SERVICE_CONFIG_SCHEMA);
 
-/** A service's deploy config: per environment, the images and the library version. */
+/** A service's deploy config: per environment, the images, the library version and overrides of the Score file. */
 export interface ServiceConfig {
   file: string;
   source: YamlSource;
-  environments: Record<string, { provisioners?: string; images?: Record<string, string> }>;
+  environments: Record<string, { provisioners?: string; images?: Record<string, string>; overrides?: Record<string, unknown> }>;
 }
 
 export function loadServiceConfig(serviceDir: string, displayDir: string): ServiceConfig | undefined {

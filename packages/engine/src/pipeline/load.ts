@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { DocumentError, throwCollected, UserError } from '../errors';
 import { namespaceRefusal, platformOwnedKeySetBy, resolveEnvironment } from '../environments/environments';
+import { overlaySource, overridesFor } from '../environments/overrides';
 import { libraryVersionFor, loadServiceConfig, SERVICE_CONFIG_FILE } from '../environments/service-config';
 import type { ResolvedEnvironment } from '../environments/environments';
 import type { ServiceConfig } from '../environments/service-config';
@@ -68,8 +69,9 @@ export function loadService(input: LoadInput): LoadedService {
   const version = input.libraryVersion ?? libraryVersionFor(env, config);
   const library = placeLibraryError(() => loadLibraryVersion(root, version, cache), input.libraryVersion === undefined ? env : undefined, config);
   const scoreDisplay = displayDir ? `${displayDir}/${scoreName}` : scoreName;
+  const overrides = overridesFor(config, env.name, env.namespace.fromMetadata);
   // Params are checked against the provisioner that serves each resource in this environment (s3 in dev: s3's).
-  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library, env.name), serviceDir);
+  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library, env.name), serviceDir, (source) => overlaySource(source, overrides, config, env.name));
   return { root, serviceDir, score, env, config, library, version, cache };
 }
 

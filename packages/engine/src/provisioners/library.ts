@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { byCodeUnit } from '../util/compare';
 import { describeSchemaError, pointerToPath, primaryError } from '../schema-errors';
+import { loadPatches } from './patches';
+import type { LibraryPatch } from './patches';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -82,6 +84,8 @@ export interface Library {
    * key under `workloadMetadata.properties`), so that a plain Score file renders. See {@link withMetadataDefaults}.
    */
   metadataDefaults: Record<string, string>;
+  /** The patches over rendered objects (`_patches/*.yaml`, see patches.ts), in the order they apply. */
+  patches: LibraryPatch[];
 }
 
 /**
@@ -248,7 +252,8 @@ function extractTo(version: string, files: readonly string[], read: (p: string) 
 export function loadLibrary(source: LibrarySource): Library {
   const definitionFiles = source.files.filter((f) => /^[^/]+\/provisioner\.yaml$/.test(f));
   const provisioners = definitionFiles.map((f) => loadDefinition(source, f));
-  return { source, provisioners, ...loadLibraryFile(source) };
+  const patches = loadPatches(source.files, (f) => source.read(f).toString('utf8'), (f) => source.describe(f));
+  return { source, provisioners, ...loadLibraryFile(source), patches };
 }
 
 /** The platform keys of a library source's library.yaml, without loading its provisioners (cheap: for graph code). */

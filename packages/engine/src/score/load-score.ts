@@ -26,14 +26,18 @@ export type WorkloadValidator = (doc: unknown) => ScoreSchemaError[];
 
 let baseValidator: WorkloadValidator | undefined;
 
+/** Replaces the parsed document before any check (the service config's overrides; see environments/overrides.ts). */
+export type ScoreOverlay = (source: YamlSource) => YamlSource;
+
 /** `serviceDir`: the Score file must stay inside it, symlinks resolved (the service's own files only). */
-export function loadScoreFile(absolutePath: string, displayName: string, validate?: WorkloadValidator, serviceDir?: string): LoadedScore {
+export function loadScoreFile(absolutePath: string, displayName: string, validate?: WorkloadValidator, serviceDir?: string, overlay?: ScoreOverlay): LoadedScore {
   const text = readDocumentText(absolutePath, displayName, 'Score file', serviceDir);
-  return parseScore(text, absolutePath, displayName, validate);
+  return parseScore(text, absolutePath, displayName, validate, overlay);
 }
 
-export function parseScore(text: string, absolutePath: string, displayName: string, validate?: WorkloadValidator): LoadedScore {
-  const source = parseYamlMapping(displayName, text, 'Score file', { exactNumbers: true });
+export function parseScore(text: string, absolutePath: string, displayName: string, validate?: WorkloadValidator, overlay?: ScoreOverlay): LoadedScore {
+  const parsed = parseYamlMapping(displayName, text, 'Score file', { exactNumbers: true });
+  const source = overlay ? overlay(parsed) : parsed;
   const data = structuredClone(source.data);
   let upgrades: string[];
   try {
