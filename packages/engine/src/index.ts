@@ -42,4 +42,4 @@ export { parseYamlMapping } from './util/yaml-source';
 export { writeFileAtomic, checkedPathInside, WORKLOAD_NAME } from './util/files';
 export { scaffoldProvisioner } from './scaffold/provisioner';
 export { listResources } from './resource-list';
-export type { ListedResource, ListedSecretRef, ResourceListing } from './resource-list';
+export type { ListedResource } from './resource-list';
