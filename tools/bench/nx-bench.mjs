@@ -4,14 +4,21 @@
 //   cold    nx run-many -t generate          (every environment of every service; no task cache)
 //   cached  the same again                   (every task from the cache)
 //   one     nx affected -t generate          (one service's score.yaml edited)
+// With --validate (needs the shared schemas, --shared <dir>, default ../shared): after the generate steps of each
+// mode, `nx run-many -t validate` with the admission checks (CRD CEL rules, native validation, references, the
+// repository's policies/) off and on, in interleaved pairs (--runs, default 3):
+//   validate cold    every validate task, no task cache (--skip-nx-cache), empty validator compile cache, the
+//                    renders already in dist (--excludeTaskDependencies: generate is not re-run)
+//   validate cached  every validate task (and its generate) from the Nx cache
 // Wall time and peak RSS (of nx and all its children, from /usr/bin/time -v, else sampled from /proc).
 // The plugin must be built (npm ci does it; or: npx tsc -b packages/nx-plugin).
 //
-// Usage: node tools/bench/nx-bench.mjs [--services 500] [--modes nobatch,batch,batch-inprocess] [--keep] [--json]
+// Usage: node tools/bench/nx-bench.mjs [--services 500] [--modes nobatch,batch,batch-inprocess] [--validate]
+//        [--runs 3] [--shared ../shared] [--keep] [--json]
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setInterval, clearInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +34,13 @@ const N = Number(arg('services', '500'));
 const modes = arg('modes', 'nobatch,batch').split(',');
 const keep = args.includes('--keep');
 const asJson = args.includes('--json');
+const withValidate = args.includes('--validate');
+const runs = Number(arg('runs', '3'));
+const shared = resolve(repoRoot, arg('shared', '../shared'));
+if (withValidate && !existsSync(join(shared, 'schemas'))) {
+  console.error(`--validate needs the Kubernetes and CRD schemas: ${join(shared, 'schemas')} is missing (--shared <dir>)`);
+  process.exit(1);
+}
 
 const require = createRequire(join(repoRoot, 'package.json'));
 if (!existsSync(join(repoRoot, 'packages/nx-plugin/dist/index.js'))) {
@@ -37,6 +51,20 @@ const nxBin = join(repoRoot, 'node_modules/nx', require('nx/package.json').bin.n
 
 // ---- the workspace -------------------------------------------------------------------------------------------
 const root = syntheticWorkspace(repoRoot, N);
+if (withValidate) {
+  // The shared schemas (not in the workspace's schemas/) and the repository's policies, committed so that
+  // `affected` sees a clean tree.
+  const nxJson = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8'));
+  nxJson.plugins[0].options.schemaLocations = [
+    join(shared, 'schemas/kubernetes/{{ .NormalizedKubernetesVersion }}/_definitions.json'),
+    join(shared, 'schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json'),
+  ];
+  writeFileSync(join(root, 'nx.json'), `${JSON.stringify(nxJson, null, 2)}\n`);
+  cpSync(join(repoRoot, 'policies'), join(root, 'policies'), { recursive: true });
+  execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-qam', 'validate setup'], { cwd: root, stdio: 'pipe' });
+  execFileSync('git', ['add', '-A'], { cwd: root, stdio: 'pipe' });
+  execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-qm', 'policies'], { cwd: root, stdio: 'pipe' });
+}
 
 // ---- measuring -----------------------------------------------------------------------------------------------
 const hasTime = existsSync('/usr/bin/time');
@@ -165,6 +193,31 @@ for (const mode of modes) {
   writeFileSync(join(root, edited), original.replace('LOG_LEVEL: "info"', `LOG_LEVEL: "debug-${mode}"`));
   results.push({ mode, ...(await measure('one service changed: affected', ['affected', '-t', 'generate', '--base=HEAD'], env)) });
   writeFileSync(join(root, edited), original);
+  if (withValidate) await benchValidate(mode, env);
+}
+
+/** validate with admission off and on, interleaved pairs; the median of each is reported. */
+async function benchValidate(mode, env) {
+  const samples = { cold: { off: [], on: [] }, cached: { off: [], on: [] } };
+  for (let run = 0; run < runs; run++) {
+    for (const admission of ['off', 'on']) {
+      const flag = `--admission=${admission === 'on'}`;
+      const cache = mkdtempSync(join(tmpdir(), 'score-nx-bench-compile-'));
+      samples.cold[admission].push(await measure(`validate cold, admission ${admission}`, ['run-many', '-t', 'validate', '--excludeTaskDependencies', '--skip-nx-cache', flag], { ...env, SCORE_NX_KUBECONFORM_CACHE: cache }));
+      rmSync(cache, { recursive: true, force: true });
+      // The first cached run fills the task cache for this flag; the second one reads it.
+      if (run === 0) await measure(`validate cached (filling), admission ${admission}`, ['run-many', '-t', 'validate', flag], env);
+      samples.cached[admission].push(await measure(`validate cached, admission ${admission}`, ['run-many', '-t', 'validate', flag], env));
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const step of ['cold', 'cached']) {
+    for (const admission of ['off', 'on']) {
+      const list = samples[step][admission];
+      const pick = list.find((r) => r.cpu === median(list.map((x) => x.cpu))) ?? list[0];
+      results.push({ mode, ...pick, label: `validate ${step}, admission ${admission} (median of ${list.length}; wall ${list.map((r) => r.seconds).join(', ')}; CPU ${list.map((r) => r.cpu).join(', ')})` });
+    }
+  }
 }
 
 const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, node: process.version, services: N, environments: 3, tasks: N };

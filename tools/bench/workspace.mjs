@@ -3,7 +3,7 @@
 // resources, no service-config), half my-service-like (a configmap resource, images per environment). Two commits:
 // the services, then the provisioner library released as 1.0.0 (prod pins it).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,10 +21,13 @@ export function syntheticWorkspace(repoRoot, N) {
   write('environments/dev.yaml', env('1.33.0', 'workspace'));
   write('environments/staging.yaml', env('1.32.0', 'workspace'));
   write('environments/prod.yaml', env('1.31.0', '1.0.0'));
-  // The library: the repository's configmap provisioner and library.yaml, as they are now.
-  for (const f of ['library.yaml', ...readdirSync(join(repoRoot, 'provisioners/configmap')).map((x) => `configmap/${x}`)]) {
-    if (!f.endsWith('.test.ts') && !f.endsWith('.md')) write(`provisioners/${f}`, readFileSync(join(repoRoot, 'provisioners', f)));
-  }
+  // The library: the repository's provisioners, as they are now.
+  // The whole library (library.yaml names every provisioner, and they include _shared/ parts), without tests,
+  // docs and goldens.
+  cpSync(join(repoRoot, 'provisioners'), join(root, 'provisioners'), {
+    recursive: true,
+    filter: (src) => !/\.test\.ts$|\.md$|[\\/](__golden__|test-support)$/.test(src),
+  });
   // Templates from the examples: services/hello-web (files.source, no resources, no service-config) and a
   // my-service-like one (a configmap resource, service-config.yaml with images per environment).
   const hello = readFileSync(join(repoRoot, 'services/hello-web/score.yaml'), 'utf8');

@@ -87,13 +87,16 @@ export function isValidLabelValue(v: string): string[] {
   return errs;
 }
 
-/** IsValidPortName (IANA_SVC_NAME): container and service port names. */
+/**
+ * IsValidPortName (IANA_SVC_NAME): container port names, named target ports and NetworkPolicy ports; the checks
+ * and their order as in apimachinery's validation.go (callers skip an empty name).
+ */
 export function isValidPortName(v: string): string[] {
   const errs: string[] = [];
-  if (v.length < 1 || v.length > 15) errs.push('must be no more than 15 characters');
+  if (v.length > 15) errs.push(maxLen(15));
   if (!IANA_SVC_NAME_CHARS.test(v)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(v)) errs.push('must contain at least one letter (a-z)');
   if (v.includes('--')) errs.push('must not contain consecutive hyphens');
-  if (/[a-z]/.test(v) === false && v.length > 0) errs.push('must contain at least one letter (a-z)');
   if (v.startsWith('-') || v.endsWith('-')) errs.push('must not begin or end with a hyphen');
   return errs;
 }

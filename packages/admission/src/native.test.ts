@@ -64,9 +64,61 @@ const CASES: [string, string, (o: Obj) => void, string][] = [
   ['RoleBinding', 'ValidateRoleBindingSubject', (o) => (o.subjects[0].kind = 'Robot'), 'subjects[0].kind: Unsupported value: "Robot": supported values: "ServiceAccount", "User", "Group"'],
   ['NetworkPolicy', 'ValidateNetworkPolicyPort', (o) => (o.spec.ingress[0].ports[0].port = 'web_1'), 'spec.ingress[0].ports[0].port: Invalid value: "web_1": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)'],
   ['ServiceAccount', 'NameIsDNSSubdomain', (o) => (o.metadata.name = 'web_sa'), 'metadata.name: Invalid value: "web_sa": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')'],
+  // Corrections after re-reading pkg/apis/{apps,core,autoscaling,policy}/validation:
+  ['Service', 'validateServicePort', (o) => (o.spec.ports[0].name = 'Http'), 'spec.ports[0].name: Invalid value: "Http": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character (e.g. \'my-name\',  or \'123-abc\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?\')'],
+  ['Deployment', 'validateContainerPorts', (o) => o.spec.template.spec.containers[0].ports.push({ name: 'http-', containerPort: 9090 }), 'spec.template.spec.containers[0].ports[1].name: Invalid value: "http-": must not begin or end with a hyphen'],
+  ['Deployment', 'validateContainerPorts', (o) => (o.spec.template.spec.containers[0].ports[0].name = '8080'), 'spec.template.spec.containers[0].ports[0].name: Invalid value: "8080": must contain at least one letter (a-z)'],
+  ['Deployment', 'ValidatePodTemplateSpecForReplicaSet', (o) => (o.spec.template.spec.activeDeadlineSeconds = 30), 'spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in ReplicaSet is not Supported'],
+  ['Deployment', 'ValidateDeploymentStrategy', (o) => (o.spec.strategy = { type: 'Recreate', rollingUpdate: { maxSurge: 1 } }), "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"],
+  ['Deployment', 'ValidateDeploymentStrategy', (o) => (o.spec.strategy = { type: 'BlueGreen' }), 'spec.strategy: Unsupported value: {"type":"BlueGreen"}: supported values: "Recreate", "RollingUpdate"'],
+  ['Deployment', 'ValidateRollingUpdateDeployment', (o) => (o.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } }), 'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0'],
+  ['Deployment', 'ValidateRollingUpdateDeployment', (o) => (o.spec.strategy = { rollingUpdate: { maxUnavailable: '150%' } }), 'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "150%": must not be greater than 100%'],
+  ['Deployment', 'ValidateDeploymentSpec', (o) => (o.spec.minReadySeconds = 600), 'spec.progressDeadlineSeconds: Invalid value: 600: must be greater than minReadySeconds'],
+  ['Deployment', 'ValidateDeploymentSpec', (o) => (o.spec.revisionHistoryLimit = -1), 'spec.revisionHistoryLimit: Invalid value: -1: must be greater than or equal to 0'],
+  ['StatefulSet', 'ValidateStatefulSetSpec', (o) => (o.spec.selector = {}), 'spec.selector: Invalid value: {}: empty selector is invalid for statefulset'],
+  ['StatefulSet', 'ValidateStatefulSetSpec', (o) => (o.spec.podManagementPolicy = 'Ordered'), "spec.podManagementPolicy: Invalid value: \"Ordered\": must be 'OrderedReady' or 'Parallel'"],
+  ['StatefulSet', 'ValidateStatefulSetSpec', (o) => (o.spec.updateStrategy = { type: 'Recreate' }), 'spec.updateStrategy: Invalid value: {"type":"Recreate"}: must be \'RollingUpdate\' or \'OnDelete\''],
+  ['StatefulSet', 'ValidateStatefulSetSpec', (o) => (o.spec.updateStrategy = { type: 'OnDelete', rollingUpdate: { partition: 1 } }), 'spec.updateStrategy.rollingUpdate: Invalid value: {"partition":1}: only allowed for updateStrategy \'RollingUpdate\''],
+  ['StatefulSet', 'validateRollingUpdateStatefulSet', (o) => (o.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: -1 } }), 'spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0'],
+  ['StatefulSet', 'ValidatePodTemplateSpec', (o) => (o.spec.template.spec.restartPolicy = 'OnFailure'), 'spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"'],
+  ['StatefulSet', 'ValidateStatefulSetSpec', (o) => (o.spec.template.spec.activeDeadlineSeconds = 30), 'spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported'],
+  ['PodDisruptionBudget', 'ValidatePodDisruptionBudgetSpec', (o) => (o.spec.minAvailable = '150%'), 'spec.minAvailable: Invalid value: "150%": must not be greater than 100%'],
+];
+
+// Objects the API server accepts (after its defaulting) that a rule must not flag: [kind, what, mutation].
+const PASSING: [string, string, (o: Obj) => void][] = [
+  ['Service', 'a 16-character port name (DNS-1123 label, not IANA_SVC_NAME)', (o) => (o.spec.ports[0].name = 'http-metrics-abc')],
+  ['Service', 'one unnamed port', (o) => (o.spec.ports = [{ port: 80 }])],
+  ['StatefulSet', 'no podManagementPolicy and no updateStrategy (defaulted to OrderedReady, RollingUpdate)', (o) => (delete o.spec.podManagementPolicy, delete o.spec.updateStrategy)],
+  ['StatefulSet', 'Parallel with OnDelete', (o) => ((o.spec.podManagementPolicy = 'Parallel'), (o.spec.updateStrategy = { type: 'OnDelete' }))],
+  ['StatefulSet', 'RollingUpdate with a partition', (o) => (o.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: 1 } })],
+  ['StatefulSet', 'no restartPolicy (defaulted to Always)', (o) => delete o.spec.template.spec.restartPolicy],
+  ['Deployment', 'Recreate without rollingUpdate', (o) => (o.spec.strategy = { type: 'Recreate' })],
+  ['Deployment', 'maxUnavailable 0 with the default maxSurge', (o) => (o.spec.strategy = { rollingUpdate: { maxUnavailable: 0 } })],
+  ['Deployment', 'minReadySeconds below progressDeadlineSeconds', (o) => ((o.spec.minReadySeconds = 30), (o.spec.progressDeadlineSeconds = 60))],
+  ['Deployment', 'the same port name in two containers', (o) => o.spec.template.spec.containers.push({ name: 'sidecar', image: 'x:1', ports: [{ name: 'http', containerPort: 9090 }] })],
+  ['HorizontalPodAutoscaler', 'no minReplicas (defaulted to 1) and maxReplicas 1', (o) => (delete o.spec.minReplicas, (o.spec.maxReplicas = 1))],
+  ['PodDisruptionBudget', 'a percentage', (o) => (o.spec.minAvailable = '50%')],
+  ['Job', 'restartPolicy OnFailure', (o) => (o.spec.template.spec.restartPolicy = 'OnFailure')],
 ];
 
 describe('checkNative', () => {
+  it.each(PASSING.map(([k, what, m]) => [k, what, m] as const))('%s passes: %s', (kind, _what, mutate) => {
+    const o = clone(BASE[kind]!());
+    mutate(o);
+    expect(checkNative(o)).toEqual([]);
+  });
+  it('reports an invalid port name twice as invalid, not as a duplicate (validateContainerPorts)', () => {
+    const o = clone(deployment());
+    o.spec.template.spec.containers[0].ports.push({ name: 'http-', containerPort: 9090 }, { name: 'http-', containerPort: 9091 });
+    expect(checkNative(o).map((f) => f.msg)).toEqual([1, 2].map((i) => `spec.template.spec.containers[0].ports[${i}].name: Invalid value: "http-": must not begin or end with a hyphen`));
+  });
+  it('HPA maxReplicas 0 fails both checks, minReplicas being defaulted to 1', () => {
+    const o = clone(BASE.HorizontalPodAutoscaler!());
+    delete o.spec.minReplicas;
+    o.spec.maxReplicas = 0;
+    expect(checkNative(o).map((f) => f.msg)).toEqual(['spec.maxReplicas: Invalid value: 0: must be greater than 0', 'spec.maxReplicas: Invalid value: 0: must be greater than or equal to `minReplicas`']);
+  });
   it.each(Object.keys(BASE))('a valid %s has no findings', (kind) => {
     expect(checkNative(BASE[kind]!())).toEqual([]);
   });

@@ -164,9 +164,11 @@ function validateContainers(list: unknown, f: Field, e: Errors, names: Set<strin
       if (!isObj(p)) return;
       const pf = cf.child('ports', j);
       const pn = str(p.name);
-      if (pn !== undefined) {
-        e.each('validateContainerPorts', pf.child('name'), pn, isValidPortName(pn));
-        if (portNames.has(pn)) e.duplicate('validateContainerPorts', pf.child('name'), pn);
+      if (pn) {
+        // validateContainerPorts: an invalid name is reported as such; only valid names are checked for duplicates.
+        const errs = isValidPortName(pn);
+        e.each('validateContainerPorts', pf.child('name'), pn, errs);
+        if (errs.length === 0 && portNames.has(pn)) e.duplicate('validateContainerPorts', pf.child('name'), pn);
         portNames.add(pn);
       }
       if (p.containerPort === undefined) e.required('validateContainerPorts', pf.child('containerPort'));
@@ -218,12 +220,12 @@ function validatePodTemplate(tpl: unknown, f: Field, e: Errors, restartPolicies:
 }
 
 /** metav1validation.ValidateLabelSelector plus the apps rule that the selector must select the template. */
-function validateSelectorMatchesTemplate(spec: Obj, f: Field, e: Errors, rule: string): void {
+function validateSelectorMatchesTemplate(spec: Obj, f: Field, e: Errors, rule: string, emptyMessage = 'empty selector is invalid for deployment'): void {
   const sel = spec.selector;
   if (!isObj(sel)) return e.required(rule, f.child('selector'));
   const ml = isObj(sel.matchLabels) ? sel.matchLabels : {};
   const exprs = arr(sel.matchExpressions);
-  if (Object.keys(ml).length === 0 && exprs.length === 0) return e.invalid(rule, f.child('selector'), sel, 'empty selector is invalid for deployment');
+  if (Object.keys(ml).length === 0 && exprs.length === 0) return e.invalid(rule, f.child('selector'), sel, emptyMessage);
   validateLabels(ml, f.child('selector', 'matchLabels'), e);
   const tpl = isObj(spec.template) ? spec.template : {};
   const labels = isObj(tpl.metadata) && isObj(tpl.metadata.labels) ? (tpl.metadata.labels as Obj) : {};
@@ -257,8 +259,82 @@ export function selectorMatches(sel: Obj, labels: Obj): boolean {
   return true;
 }
 
-function validateReplicas(spec: Obj, f: Field, e: Errors, rule: string): void {
-  if (typeof spec.replicas === 'number' && spec.replicas < 0) e.invalid(rule, f.child('replicas'), spec.replicas, 'must be greater than or equal to 0');
+/** ValidateNonnegativeField for each of the named integer fields that is set. */
+function validateNonnegative(spec: Obj, f: Field, e: Errors, rule: string, fields: string[]): void {
+  for (const k of fields) if (typeof spec[k] === 'number' && (spec[k] as number) < 0) e.invalid(rule, f.child(k), spec[k], 'must be greater than or equal to 0');
+}
+
+const intOrPercent = (v: unknown): { value: number; percent: boolean } | undefined => {
+  if (typeof v === 'number') return { value: v, percent: false };
+  const m = typeof v === 'string' ? /^([0-9]+)%$/.exec(v) : null;
+  return m ? { value: Number(m[1]), percent: true } : undefined;
+};
+
+/** ValidatePositiveIntOrPercent (and IsNotMoreThan100Percent when asked) of pkg/apis/apps/validation. */
+function validateIntOrPercent(v: unknown, f: Field, e: Errors, rule: string, max100: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const p = intOrPercent(v);
+  if (!p) {
+    e.invalid(rule, f, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')");
+    return undefined;
+  }
+  if (p.value < 0) e.invalid(rule, f, v, 'must be greater than or equal to 0');
+  if (max100 && p.percent && p.value > 100) e.invalid(rule, f, v, 'must not be greater than 100%');
+  return p.value;
+}
+
+/**
+ * ValidateDeploymentStrategy + ValidateRollingUpdateDeployment, after SetDefaults_Deployment: an absent strategy is
+ * RollingUpdate with maxUnavailable and maxSurge 25%, and an absent one of the two is 25%.
+ */
+function validateDeploymentStrategy(spec: Obj, f: Field, e: Errors): void {
+  const strategy = isObj(spec.strategy) ? spec.strategy : {};
+  const type = str(strategy.type) ?? 'RollingUpdate';
+  const sf = f.child('strategy');
+  if (type === 'Recreate') {
+    if (strategy.rollingUpdate !== undefined && strategy.rollingUpdate !== null) e.forbidden('ValidateDeploymentStrategy', sf.child('rollingUpdate'), "may not be specified when strategy `type` is 'Recreate'");
+  } else if (type === 'RollingUpdate') {
+    const ru = isObj(strategy.rollingUpdate) ? strategy.rollingUpdate : {};
+    const rf = sf.child('rollingUpdate');
+    const maxUnavailable = ru.maxUnavailable ?? '25%';
+    const unavailable = validateIntOrPercent(maxUnavailable, rf.child('maxUnavailable'), e, 'ValidateRollingUpdateDeployment', true);
+    const surge = validateIntOrPercent(ru.maxSurge ?? '25%', rf.child('maxSurge'), e, 'ValidateRollingUpdateDeployment', false);
+    if (unavailable === 0 && surge === 0) e.invalid('ValidateRollingUpdateDeployment', rf.child('maxUnavailable'), maxUnavailable, 'may not be 0 when `maxSurge` is 0');
+  } else e.notSupported('ValidateDeploymentStrategy', sf, strategy, ['Recreate', 'RollingUpdate']);
+}
+
+/** ValidateDeploymentSpec: the fields besides selector and template (progressDeadlineSeconds defaults to 600). */
+function validateDeploymentFields(spec: Obj, f: Field, e: Errors): void {
+  validateDeploymentStrategy(spec, f, e);
+  validateNonnegative(spec, f, e, 'ValidateDeploymentSpec', ['minReadySeconds', 'revisionHistoryLimit', 'progressDeadlineSeconds']);
+  const progress = typeof spec.progressDeadlineSeconds === 'number' ? spec.progressDeadlineSeconds : 600;
+  const minReady = typeof spec.minReadySeconds === 'number' ? spec.minReadySeconds : 0;
+  if (progress <= minReady) e.invalid('ValidateDeploymentSpec', f.child('progressDeadlineSeconds'), progress, 'must be greater than minReadySeconds');
+}
+
+/**
+ * ValidateStatefulSetSpec after SetDefaults_StatefulSet: podManagementPolicy (OrderedReady) and updateStrategy.type
+ * (RollingUpdate) are defaulted when absent, so only a value outside the supported ones fails a create.
+ */
+function validateStatefulSetFields(spec: Obj, f: Field, e: Errors): void {
+  const rule = 'ValidateStatefulSetSpec';
+  const policy = spec.podManagementPolicy;
+  if (policy !== undefined && policy !== 'OrderedReady' && policy !== 'Parallel') e.invalid(rule, f.child('podManagementPolicy'), policy, "must be 'OrderedReady' or 'Parallel'");
+  const strategy = isObj(spec.updateStrategy) ? spec.updateStrategy : {};
+  const type = strategy.type ?? 'RollingUpdate';
+  const hasRolling = strategy.rollingUpdate !== undefined && strategy.rollingUpdate !== null;
+  if (type === 'OnDelete') {
+    if (hasRolling) e.invalid(rule, f.child('updateStrategy', 'rollingUpdate'), strategy.rollingUpdate, "only allowed for updateStrategy 'RollingUpdate'");
+  } else if (type === 'RollingUpdate') {
+    if (isObj(strategy.rollingUpdate)) validateNonnegative(strategy.rollingUpdate, f.child('updateStrategy', 'rollingUpdate'), e, 'validateRollingUpdateStatefulSet', ['partition']);
+  } else e.invalid(rule, f.child('updateStrategy'), spec.updateStrategy, "must be 'RollingUpdate' or 'OnDelete'");
+  validateNonnegative(spec, f, e, rule, ['minReadySeconds']);
+}
+
+/** ValidatePodTemplateSpecForReplicaSet / ValidateStatefulSetSpec: a long-running pod has no activeDeadlineSeconds. */
+function forbidActiveDeadline(spec: Obj, f: Field, e: Errors, rule: string, owner: string): void {
+  const tpl = isObj(spec.template) && isObj(spec.template.spec) ? spec.template.spec : {};
+  if (tpl.activeDeadlineSeconds !== undefined) e.forbidden(rule, f.child('template', 'spec', 'activeDeadlineSeconds'), `activeDeadlineSeconds in ${owner} is not Supported`);
 }
 
 /** ValidateServiceSpec (pkg/apis/core/validation): port names, uniqueness, numbers, target ports. */
@@ -275,7 +351,9 @@ function validateService(spec: Obj, e: Errors): void {
     const name = str(p.name);
     if (ports.length > 1 && !name) e.required('validateServicePort', pf.child('name'));
     if (name) {
-      e.each('validateServicePort', pf.child('name'), name, isValidPortName(name));
+      // validateServicePort checks a Service port's name with ValidateDNS1123Label (not IsValidPortName: the
+      // 15-character IANA limit is for container ports and named target ports).
+      e.each('validateServicePort', pf.child('name'), name, isDns1123Label(name));
       if (names.has(name)) e.duplicate('validateServicePort', pf.child('name'), name);
       names.add(name);
     }
@@ -342,18 +420,27 @@ export function checkNative(object: unknown): Finding[] {
   const spec = isObj(object.spec) ? object.spec : {};
   const sf = new Field(['spec']);
   switch (kind) {
-    case 'Deployment': // ValidateDeploymentSpec (pkg/apis/apps/validation)
-    case 'StatefulSet': // ValidateStatefulSetSpec
-    case 'DaemonSet': {
-      const rule = `Validate${kind}Spec`;
-      validateReplicas(spec, sf, e, rule);
-      validateSelectorMatchesTemplate(spec, sf, e, rule);
+    case 'Deployment': // ValidateDeploymentSpec + ValidatePodTemplateSpecForReplicaSet (pkg/apis/apps/validation)
+      validateNonnegative(spec, sf, e, 'ValidateDeploymentSpec', ['replicas']);
+      validateSelectorMatchesTemplate(spec, sf, e, 'ValidateDeploymentSpec');
+      validatePodTemplate(spec.template, sf.child('template'), e, ['Always']);
+      forbidActiveDeadline(spec, sf, e, 'ValidatePodTemplateSpecForReplicaSet', 'ReplicaSet');
+      validateDeploymentFields(spec, sf, e);
+      break;
+    case 'StatefulSet': // ValidateStatefulSetSpec + ValidatePodTemplateSpecForStatefulSet
+      validateStatefulSetFields(spec, sf, e);
+      validateNonnegative(spec, sf, e, 'ValidateStatefulSetSpec', ['replicas']);
+      validateSelectorMatchesTemplate(spec, sf, e, 'ValidateStatefulSetSpec', 'empty selector is invalid for statefulset');
+      validatePodTemplate(spec.template, sf.child('template'), e, ['Always']);
+      forbidActiveDeadline(spec, sf, e, 'ValidateStatefulSetSpec', 'StatefulSet');
+      break;
+    case 'DaemonSet': // ValidateDaemonSetSpec
+      validateSelectorMatchesTemplate(spec, sf, e, 'ValidateDaemonSetSpec');
       validatePodTemplate(spec.template, sf.child('template'), e, ['Always']);
       break;
-    }
     case 'Rollout': // Argo Rollouts' ValidateRollout restates ValidateDeploymentSpec for the pod template
       if (spec.workloadRef !== undefined) break;
-      validateReplicas(spec, sf, e, 'ValidateRollout');
+      validateNonnegative(spec, sf, e, 'ValidateRollout', ['replicas']);
       validateSelectorMatchesTemplate(spec, sf, e, 'ValidateRollout');
       validatePodTemplate(spec.template, sf.child('template'), e, ['Always']);
       break;
@@ -372,6 +459,8 @@ export function checkNative(object: unknown): Finding[] {
       // validateHorizontalPodAutoscalerSpec (pkg/apis/autoscaling/validation)
       const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
       if (typeof spec.minReplicas === 'number' && spec.minReplicas < 1) e.invalid('validateHorizontalPodAutoscalerSpec', sf.child('minReplicas'), spec.minReplicas, 'must be greater than or equal to 1');
+      // minReplicas is defaulted to 1 before validation, so maxReplicas 0 fails both checks.
+      if (typeof spec.maxReplicas === 'number' && spec.maxReplicas < 1) e.invalid('validateHorizontalPodAutoscalerSpec', sf.child('maxReplicas'), spec.maxReplicas, 'must be greater than 0');
       if (typeof spec.maxReplicas === 'number' && spec.maxReplicas < min) e.invalid('validateHorizontalPodAutoscalerSpec', sf.child('maxReplicas'), spec.maxReplicas, 'must be greater than or equal to `minReplicas`');
       const ref = isObj(spec.scaleTargetRef) ? spec.scaleTargetRef : {};
       if (!str(ref.kind)) e.required('ValidateCrossVersionObjectReference', sf.child('scaleTargetRef', 'kind'));
@@ -380,6 +469,7 @@ export function checkNative(object: unknown): Finding[] {
     }
     case 'PodDisruptionBudget': // ValidatePodDisruptionBudgetSpec (pkg/apis/policy/validation)
       if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) e.invalid('ValidatePodDisruptionBudgetSpec', sf, spec, 'minAvailable and maxUnavailable cannot be both set');
+      for (const k of ['minAvailable', 'maxUnavailable']) validateIntOrPercent(spec[k], sf.child(k), e, 'ValidatePodDisruptionBudgetSpec', true);
       if (isObj(spec.selector)) validateLabels(spec.selector.matchLabels, sf.child('selector', 'matchLabels'), e);
       break;
     case 'ConfigMap':

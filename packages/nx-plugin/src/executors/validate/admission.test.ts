@@ -17,6 +17,9 @@ write('schemas/networking.istio.io/virtualservice_v1.json', JSON.stringify({
   properties: { spec: { type: 'object', properties: { http: { type: 'array', items: { type: 'object', properties: { timeout: { type: 'string', 'x-kubernetes-validations': [{ message: 'must be a valid duration greater than 1ms', rule: "duration(self) >= duration('1ms')" }] } } } } } } },
 }));
 write('schemas/service_v1.json', JSON.stringify({ type: 'object' }));
+write('schemas/apps/deployment_v1.json', JSON.stringify({ type: 'object', properties: { spec: { type: 'object', properties: { replicas: { type: 'integer' } } } } }));
+const deployment = (replicas: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop, labels: {app: web}}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: other}}\n    spec:\n      containers: [{name: web, image: 'web:1.0.0'}]\n`;
 const vs = (timeout: string, host = 'web') => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web, namespace: shop}\nspec:\n  http:\n    - timeout: ${timeout}\n      route: [{destination: {host: ${host}}}]\n`;
 const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {ports: [{name: http, port: 80}]}\n';
 
@@ -49,6 +52,17 @@ describe('validate: admission checks', () => {
         'web (dev, Kubernetes 1.33.0): 1 admission findings, 2 valid',
       ],
     });
+  });
+  it('reports a schema error and a native finding of one object once each, with their source', async () => {
+    const outcome = await validate(`${deployment('two')}---\n${svc.replace('ports:', 'selector: {app: other}, ports:')}`);
+    expect(outcome.success).toBe(false);
+    expect(outcome.lines.slice(0, 3)).toEqual([
+      'dist/manifests/dev/web/manifests.yaml: Deployment web is invalid:',
+      expect.stringMatching(/^ {2}\[schema\] \/spec\/replicas: /),
+      '  [native] /spec/template/metadata/labels: spec.template.metadata.labels: Invalid value: {"app":"other"}: `selector` does not match template `labels`',
+    ]);
+    expect(outcome.lines.filter((l) => l.includes('does not match template'))).toHaveLength(1);
+    expect(outcome.lines.at(-1)).toBe('web (dev, Kubernetes 1.33.0): 1 invalid, 1 valid');
   });
   it('passes a valid render', async () => {
     expect(await validate(`${vs('2s')}---\n${svc}`)).toEqual({ success: true, lines: ['web (dev, Kubernetes 1.33.0): 2 valid'] });

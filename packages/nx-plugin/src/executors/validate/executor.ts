@@ -56,9 +56,10 @@ export async function runValidate(options: ValidateExecutorOptions, task: TaskRe
         if (r.status === 'invalid' || r.status === 'error') {
           success = false;
           const errors = (r.validationErrors ?? []) as { path: string; msg: string; source?: string }[];
-          // The admission checks' message is the list of their findings: print each once, with its source.
-          const onlyAdmission = errors.length > 0 && errors.every((e) => e.source !== undefined);
-          lines.push(onlyAdmission ? `${file}: ${r.kind} ${r.name} is ${r.status}:` : `${file}: ${r.kind} ${r.name} is ${r.status}: ${r.msg}`);
+          // With admission findings, the validator's message repeats them after the schema errors: print the list
+          // instead, each finding once with its source (schema errors carry none).
+          const listed = errors.some((e) => e.source !== undefined);
+          lines.push(listed ? `${file}: ${r.kind} ${r.name} is ${r.status}:` : `${file}: ${r.kind} ${r.name} is ${r.status}: ${r.msg}`);
           for (const e of errors) lines.push(`  [${e.source ?? 'schema'}] ${e.path}: ${e.msg}`);
         }
       }
