@@ -104,10 +104,12 @@ describe('user values in messages', () => {
     ['a resource type', score({ resources: { res: { type: HOSTILE } } }), 'resources.res.type: must be 2-63 characters of A-Z'],
     ['a container name', score({ containers: { [HOSTILE]: WEB }, resources: {} }), `containers.${ESCAPED}: invalid key '${ESCAPED}'`],
     ['a configData key', score({ resources: { cfg: { type: 'configmap', params: { configData: { [HOSTILE]: 'v' } } } } }), `resources.cfg.params.configData.${ESCAPED}`],
-  ])('%s holding a line feed, ESC, CR and U+2028 is escaped, and the message stays one positioned line', (_what, text, expected) => {
+  ])('%s holding a line feed, ESC, CR and U+2028 is escaped, and each error stays one positioned line', (_what, text, expected) => {
     const message = renderError(text);
-    expect(message).toMatch(/^services\/svc\/score\.yaml:\d+:\d+: /);
+    // Every error of the file is reported, one per line (issue 17): a raw line break would start a line of its own.
+    const lines = message.split('\n');
+    for (const line of lines) expect(line).toMatch(/^services\/svc\/score\.yaml:\d+:\d+: /);
     expect(message).toContain(expected);
-    expect([...message].filter((c) => /[\n\r\u2028]/.test(c) || c === "\u001b")).toEqual([]);
+    expect([...message].filter((c) => /[\r\u2028]/.test(c) || c === "\u001b")).toEqual([]);
   });
 });

@@ -140,19 +140,19 @@ describe('params validation', () => {
   });
 
   it('rejects a wrongly typed param', () => {
-    expect(errorOf(() => typed('{size: big}').generate('api', 'dev'))).toBe("services/api/score.yaml:11:14: resources.tp.params.size: must be integer (provisioner 'typed', environment 'dev')");
+    expect(errorOf(() => typed('{size: big}').generate('api', 'dev'))).toBe("services/api/score.yaml:11:14: resources.tp.params.size: must be integer");
   });
 
   it('rejects a wrongly typed nested param', () => {
-    expect(errorOf(() => typed('{size: 1, nested: {n: x}}').generate('api', 'dev'))).toBe("services/api/score.yaml:11:32: resources.tp.params.nested.n: must be integer (provisioner 'typed', environment 'dev')");
+    expect(errorOf(() => typed('{size: 1, nested: {n: x}}').generate('api', 'dev'))).toBe("services/api/score.yaml:11:32: resources.tp.params.nested.n: must be integer");
   });
 
   it('rejects a missing required param', () => {
-    expect(errorOf(() => typed('{mode: ro}').generate('api', 'dev'))).toBe("services/api/score.yaml:11:5: resources.tp.params: missing required field 'size' (provisioner 'typed', environment 'dev')");
+    expect(errorOf(() => typed('{mode: ro}').generate('api', 'dev'))).toBe("services/api/score.yaml:11:5: resources.tp.params: missing required field 'size'");
   });
 
   it('rejects an unknown param', () => {
-    expect(errorOf(() => typed('{size: 1, sise: 2}').generate('api', 'dev'))).toBe("services/api/score.yaml:11:23: resources.tp.params.sise: unknown field 'sise' (did you mean 'size'?) (provisioner 'typed', environment 'dev')");
+    expect(errorOf(() => typed('{size: 1, sise: 2}').generate('api', 'dev'))).toBe("services/api/score.yaml:11:23: resources.tp.params.sise: unknown field 'sise' (did you mean 'size'?)");
   });
 
   it('validates after substitution', () => {

@@ -32,10 +32,10 @@ describe('schema error wording', () => {
 
 describe('a failed oneOf in resource params', () => {
   it.each([
-    // A placeholder value is checked after substitution, at provisioning; a literal one when the file is loaded, against
-    // the provisioner that serves the environment, which the message names.
+    // A placeholder value is checked after substitution, at provisioning; a literal one when the file is loaded (a
+    // type with one provisioner: the message does not need to name it).
     ['matches no form', '"${metadata.name}"', ''],
-    ['matches both forms (where the message once named "templates or command")', '"1Gi"', " (provisioner 'sized', environment 'dev')"],
+    ['matches both forms (where the message once named "templates or command")', '"1Gi"', ''],
   ])('tells the service developer what the param must be, at the param, when it %s', (_case, size, served) => {
     const ws = createWorkspace({
       'provisioners/sized/provisioner.yaml': [

@@ -73,7 +73,11 @@ export function extendedValidator(library: Library, environment?: string): (doc:
   return v;
 }
 
-/** A params error of a render names the provisioner whose params schema it broke, and the environment that chose it. */
+/**
+ * A params error of a render names the provisioner whose params schema it broke, and the environment that chose it,
+ * when the type has several implementations (s3: MinIO in dev, ACK in prod): there the same param can be valid in
+ * one environment and not in another. A type with one provisioner needs no such note.
+ */
 function namingProvisioner(library: Library, environment: string, doc: unknown, error: ScoreSchemaError): ScoreSchemaError {
   if (error.path[0] !== 'resources' || error.path[2] !== 'params') return error;
   const decl = valueAt(doc, error.path.slice(0, 2)) as { type?: unknown; class?: unknown; id?: unknown } | undefined;
@@ -84,6 +88,7 @@ function namingProvisioner(library: Library, environment: string, doc: unknown, 
   } catch {
     return error; // two provisioners claim the environment: the provision phase reports that
   }
+  if (library.provisioners.filter((p) => p.type === decl.type).length < 2) return error;
   return provisioner ? { ...error, message: `${error.message} (provisioner '${provisioner.folder}', environment '${environment}')` } : error;
 }
 
