@@ -1,7 +1,7 @@
 import { findRefs } from '../score/placeholders';
 import { createValidatorFor, scoreSchema } from '../score/score-schema';
 import type { ScoreSchemaError } from '../score/score-schema';
-import { matchProvisioner, provisionersInPrecedence } from './library';
+import { provisionersInPrecedence } from './library';
 import type { Library, ProvisionerDefinition } from './library';
 
 /**
@@ -67,29 +67,10 @@ export function extendedValidator(library: Library, environment?: string): (doc:
     // Params are validated again after placeholder substitution (runtime.ts): a constraint that fails on a string
     // holding a placeholder (`host: ${metadata.domain}` against a pattern) is left to that check.
     const checked = (doc: unknown) => validate(doc).filter((e) => !(e.path[0] === 'resources' && e.path[2] === 'params' && holdsPlaceholder(valueAt(doc, e.path))));
-    v = environment === undefined ? checked : (doc) => checked(doc).map((e) => namingProvisioner(library, environment, doc, e));
+    v = checked;
     validators.set(key, v);
   }
   return v;
-}
-
-/**
- * A params error of a render names the provisioner whose params schema it broke, and the environment that chose it,
- * when the type has several implementations (s3: MinIO in dev, ACK in prod): there the same param can be valid in
- * one environment and not in another. A type with one provisioner needs no such note.
- */
-function namingProvisioner(library: Library, environment: string, doc: unknown, error: ScoreSchemaError): ScoreSchemaError {
-  if (error.path[0] !== 'resources' || error.path[2] !== 'params') return error;
-  const decl = valueAt(doc, error.path.slice(0, 2)) as { type?: unknown; class?: unknown; id?: unknown } | undefined;
-  if (typeof decl?.type !== 'string') return error;
-  let provisioner: ProvisionerDefinition | undefined;
-  try {
-    provisioner = matchProvisioner(library, decl.type, typeof decl.class === 'string' ? decl.class : 'default', typeof decl.id === 'string' ? decl.id : undefined, environment);
-  } catch {
-    return error; // two provisioners claim the environment: the provision phase reports that
-  }
-  if (library.provisioners.filter((p) => p.type === decl.type).length < 2) return error;
-  return provisioner ? { ...error, message: `${error.message} (provisioner '${provisioner.folder}', environment '${environment}')` } : error;
 }
 
 function valueAt(doc: unknown, path: ReadonlyArray<string | number>): unknown {
