@@ -3,8 +3,7 @@ import type { ServicePort } from '../convert/workload';
 import type { ResolvedEnvironment } from '../environments/environments';
 import { INSTANCE_LABEL } from '../k8s';
 import type { PodTemplate } from '../k8s';
-import type { PlacedWorkload } from '../pipeline/load';
-import type { ScoreContainer } from '../score/types';
+import type { ScoreContainer, ScoreWorkload } from '../score/types';
 
 /**
  * What a provisioner sees: the context of its templates, and the JSON a command reads on stdin. Built here and
@@ -97,7 +96,20 @@ export interface ResourceFacts {
   metadata: Record<string, unknown>;
 }
 
-export function renderContext(placed: PlacedWorkload, env: ResolvedEnvironment): RenderContext {
+/**
+ * What the render context is made from: the placed workload (pipeline/load.ts's `PlacedWorkload` is one). Declared
+ * here, not imported, so that the template context does not depend on the load phase (which depends on it).
+ */
+export interface PlacedNames {
+  workload: ScoreWorkload;
+  name: string;
+  metadata: Record<string, unknown>;
+  instance: string;
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+export function renderContext(placed: PlacedNames, env: ResolvedEnvironment): RenderContext {
   const { workload, name, metadata, instance, namespace, labels } = placed;
   return {
     workload: {
