@@ -1,17 +1,16 @@
 import { resolve } from 'node:path';
-import { DocumentError } from './errors';
 import { resolveEnvironment } from './environments/environments';
 import type { ResolvedEnvironment } from './environments/environments';
 import type { K8sObject } from './k8s';
 import { assembleRender, renderManifests } from './pipeline/assemble';
 import { cachedEnvironments, cachedSharing, GenerateCache, loadLibraryVersion } from './pipeline/cache';
 import { convertAndPatch } from './pipeline/convert';
-import { loadService, placeWorkload } from './pipeline/load';
+import { loadService } from './pipeline/load';
 import type { LoadInput } from './pipeline/load';
 import { provisionerManifests } from './pipeline/manifests';
-import { provisionResources } from './pipeline/provision';
+import { placeAndProvision } from './pipeline/provision';
 import { applyPatches } from './provisioners/patches';
-import { renderContext } from './provisioners/context';
+import { inScoreFile } from './score/load-score';
 import { mergeSharedCopies } from './sharing';
 import type { SharedCopy } from './sharing';
 
@@ -40,10 +39,8 @@ export interface GenerateResult {
 export function generateService(req: GenerateRequest): GenerateResult {
   const loaded = loadService(req);
   const { score, env, library, version } = loaded;
-  try {
-    const placed = placeWorkload(loaded);
-    const base = renderContext(placed, env);
-    const provisioned = provisionResources({ library, workload: placed.workload, metadata: placed.metadata, base });
+  return inScoreFile(score, () => {
+    const { placed, base, provisioned } = placeAndProvision(loaded);
     const converted = convertAndPatch({ loaded, placed, provisioned });
     const manifests = provisionerManifests({ placed, provisioned, converted, base });
     const patched = applyPatches(library.patches, manifests.objects, { environment: env.name, namespace: placed.namespace, ownershipLabels: placed.labels });
@@ -60,10 +57,7 @@ export function generateService(req: GenerateRequest): GenerateResult {
       warnings: score.upgrades.map((u) => `${score.file}: ${u}`),
       shared,
     };
-  } catch (err) {
-    if (err instanceof DocumentError) throw err.inFile(score.file, score.source.locate);
-    throw err;
-  }
+  });
 }
 
 export interface SharedRenderResult {

@@ -2,8 +2,7 @@ import { dirname } from 'node:path';
 import { renderManifests } from './pipeline/assemble';
 import { convertWorkload } from './convert/workload';
 import type { K8sObject } from './k8s';
-import { DocumentError } from './errors';
-import { loadScoreFile } from './score/load-score';
+import { inScoreFile, loadScoreFile } from './score/load-score';
 import type { LoadedScore } from './score/load-score';
 import { shortHash } from './util/hash';
 import { readSourceInside } from './util/files';
@@ -36,7 +35,7 @@ export function renderScoreFile(absolutePath: string, displayName: string, optio
   }
   const workload = applyImages(score, options.images ?? {});
   const serviceDir = options.serviceDir ?? dirname(absolutePath);
-  try {
+  return inScoreFile(score, () => {
     const converted = convertWorkload(workload, {
       instanceSuffix: instanceSuffix(workload.metadata.name, options.environment ?? 'default'),
       namespace: options.namespace,
@@ -47,10 +46,7 @@ export function renderScoreFile(absolutePath: string, displayName: string, optio
     const origin = `workload '${workload.metadata.name}'`;
     const objects = [...converted.configMaps, ...converted.services, converted.controller].map((object) => ({ object, origin }));
     return { ...renderManifests(objects), score };
-  } catch (err) {
-    if (err instanceof DocumentError) throw err.inFile(score.file, score.source.locate);
-    throw err;
-  }
+  });
 }
 
 /** Replaces `image: "."` with the configured image; a `.` without one is an error. */

@@ -1,9 +1,8 @@
 import { decodeSecretRefs } from './convert/secrets';
-import { DocumentError } from './errors';
-import { loadService, placeWorkload } from './pipeline/load';
+import { loadService } from './pipeline/load';
 import type { LoadInput } from './pipeline/load';
-import { provisionResources } from './pipeline/provision';
-import { renderContext } from './provisioners/context';
+import { placeAndProvision } from './pipeline/provision';
+import { inScoreFile } from './score/load-score';
 import { byCodeUnit } from './util/compare';
 
 /** A secret reference in an output: the Secret's name and key, never its value (the engine never sees one). */
@@ -40,10 +39,8 @@ export interface ResourceListing {
 /** The resources of one service in one environment: the load, place and provision phases of a render, no more. */
 export function listResources(req: LoadInput): ResourceListing {
   const loaded = loadService(req);
-  const { score, env, library, version } = loaded;
-  try {
-    const placed = placeWorkload(loaded);
-    const provisioned = provisionResources({ library, workload: placed.workload, metadata: placed.metadata, base: renderContext(placed, env) });
+  return inScoreFile(loaded.score, () => {
+    const { placed, provisioned } = placeAndProvision(loaded);
     const resources = [...provisioned.byName.entries()]
       .sort(([a], [b]) => byCodeUnit(a, b))
       .map(([name, state]): ListedResource => ({
@@ -55,11 +52,8 @@ export function listResources(req: LoadInput): ResourceListing {
         provisioner: state.provisioner.folder,
         outputs: showSecretRefs(state.outputs) as Record<string, unknown>,
       }));
-    return { service: placed.name, environment: env.name, namespace: placed.namespace, libraryVersion: version, resources };
-  } catch (err) {
-    if (err instanceof DocumentError) throw err.inFile(score.file, score.source.locate);
-    throw err;
-  }
+    return { service: placed.name, environment: loaded.env.name, namespace: placed.namespace, libraryVersion: loaded.version, resources };
+  });
 }
 
 function showSecretRefs(value: unknown): unknown {

@@ -3,7 +3,7 @@ import { byCodeUnit } from '../util/compare';
 import { MANAGED_BY } from '../k8s';
 import { DocumentError, UserError } from '../errors';
 import { toCanonicalYaml } from '../output/canonical-yaml';
-import { loadScoreFile } from '../score/load-score';
+import { inScoreFile, loadScoreFile } from '../score/load-score';
 import type { LoadedScore } from '../score/load-score';
 import { readSourceInside } from '../util/files';
 import { shortHash } from '../util/hash';
@@ -59,12 +59,7 @@ export function catalogEntities(workspaceRoot: string, serviceDirs: readonly str
   for (const dir of [...serviceDirs].sort()) {
     const serviceDir = join(workspaceRoot, dir);
     const score = loadScoreFile(join(serviceDir, 'score.yaml'), `${dir}/score.yaml`, extendedValidator(library));
-    try {
-      serviceEntities(score, dir, serviceDir, environments, library, add);
-    } catch (err) {
-      if (err instanceof DocumentError) throw err.inFile(score.file, score.source.locate);
-      throw err;
-    }
+    inScoreFile(score, () => serviceEntities(score, dir, serviceDir, environments, library, add));
   }
   const kindOrder = ['Component', 'API', 'Resource'];
   return [...byRef.values()]

@@ -3,7 +3,10 @@ import { provisioningOrder } from '../provisioners/graph';
 import type { Library } from '../provisioners/library';
 import { provisionResource, resourceUid } from '../provisioners/runtime';
 import type { ProvisionedResourceState } from '../provisioners/runtime';
+import { renderContext } from '../provisioners/context';
 import type { RenderContext } from '../provisioners/context';
+import { placeWorkload } from './load';
+import type { LoadedService, PlacedWorkload } from './load';
 import { sortKeys } from '../output/canonical-yaml';
 import type { ScoreWorkload } from '../score/types';
 
@@ -23,6 +26,21 @@ export interface ProvisionedResources {
   unique: ProvisionedResourceState[];
   /** The resource whose provisioner owns the workload, if any. */
   owner: ProvisionedResourceState | undefined;
+}
+
+export interface PlacedAndProvisioned {
+  placed: PlacedWorkload;
+  /** The context every template of the render sees, before resources are added. */
+  base: RenderContext;
+  provisioned: ProvisionedResources;
+}
+
+/** The workload placed in its environment, then phase 1: what a render and a resource listing share. */
+export function placeAndProvision(loaded: LoadedService): PlacedAndProvisioned {
+  const placed = placeWorkload(loaded);
+  const base = renderContext(placed, loaded.env);
+  const provisioned = provisionResources({ library: loaded.library, workload: placed.workload, metadata: placed.metadata, base });
+  return { placed, base, provisioned };
 }
 
 /** Phase 1: resources in provisioning order; shared resources (same uid) are provisioned once. */

@@ -21,6 +21,19 @@ export interface LoadedScore {
   upgrades: string[];
 }
 
+/**
+ * Runs a phase over a loaded Score file: a DocumentError it throws (a path in the workload) is placed in the file,
+ * as `file:line:col: path: message`.
+ */
+export function inScoreFile<T>(score: LoadedScore, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof DocumentError) throw err.inFile(score.file, score.source.locate);
+    throw err;
+  }
+}
+
 /** A schema validator for the workload, base Score or extended with the platform's params (see schema.ts). */
 export type WorkloadValidator = (doc: unknown) => ScoreSchemaError[];
 
