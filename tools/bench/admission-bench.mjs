@@ -9,16 +9,15 @@
 // hashing policies/.) Usage: node tools/bench/admission-bench.mjs [--services 500] [--runs 3] [--shared ../shared]
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadAverage, median, option } from './stats.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const args = process.argv.slice(2);
-const arg = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
-const N = Number(arg('services', '500'));
-const runs = Number(arg('runs', '3'));
-const shared = resolve(repoRoot, arg('shared', '../shared'));
+const N = Number(option('services', '500'));
+const runs = Number(option('runs', '3'));
+const shared = resolve(repoRoot, option('shared', '../shared'));
 const executor = join(repoRoot, 'packages/nx-plugin/dist/executors/validate/executor.js');
 const manifests = join(repoRoot, 'dist/manifests');
 for (const [p, hint] of [[executor, 'npm run build'], [manifests, 'npx nx run-many -t generate'], [join(shared, 'schemas'), '--shared <dir>']]) {
@@ -65,7 +64,6 @@ process.env.SCORE_NX_KUBECONFORM_CACHE = cacheDir;
 })();
 `,
 );
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = { off: { cold: [], warm: [] }, on: { cold: [], warm: [] } };
 let last = {};
 for (let r = 0; r < runs; r++) {
@@ -82,7 +80,7 @@ for (let r = 0; r < runs; r++) {
     }
   }
 }
-const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = loadAverage();
 console.log(`${N} services × ${ENVS.length} environments (${N * ENVS.length} renders), ${runs} paired runs, load average ${load}`);
 console.log('| step | admission off: wall ms (cpu ms) | admission on: wall ms (cpu ms) | ratio on/off (wall) |');
 console.log('| --- | ---: | ---: | ---: |');

@@ -16,16 +16,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticWorkspace } from './workspace.mjs';
+import { loadAverage, median, option } from './stats.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const N = Number(arg('services', '200'));
-const runs = Number(arg('runs', '5'));
-const against = arg('against', 'main');
+const N = Number(option('services', '200'));
+const runs = Number(option('runs', '5'));
+const against = option('against', 'main');
 const keep = args.includes('--keep');
 const asJson = args.includes('--json');
 const mine = join(repoRoot, 'packages/cli/bin/score-nx.js');
@@ -60,7 +57,6 @@ writeFileSync(template, text.replace('argocd.argoproj.io/sync-wave: "-5"', 'argo
 // ---- measuring -----------------------------------------------------------------------------------------------
 const env = { ...process.env, NO_COLOR: '1' };
 delete env.CI;
-const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 function time(cli) {
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [cli, 'diff'], { cwd: root, env, maxBuffer: 1 << 30 });
@@ -68,12 +64,7 @@ function time(cli) {
   if (r.status !== 0) throw new Error(`${cli} diff exited ${r.status}: ${r.stderr}`);
   return { seconds, stdout: r.stdout.toString() };
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-const loadBefore = load();
+const loadBefore = loadAverage();
 // One warm-up of each (file cache, JIT), not counted; their reports are compared.
 const warmOther = time(other);
 const warmMine = time(mine);
@@ -86,7 +77,7 @@ for (let i = 0; i < runs; i++) {
   for (const who of order) t[who] = time(who === 'mine' ? mine : other).seconds;
   pairs.push(t);
 }
-const loadAfter = load();
+const loadAfter = loadAverage();
 
 // The progress bar, as a person at a terminal sees it: script(1) gives the CLI a pseudo-terminal.
 let progressFrames;

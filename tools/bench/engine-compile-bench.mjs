@@ -10,8 +10,9 @@
 // give it a throw-away checkout).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, loadavg } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadAverage, median } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const replicateAt = args.indexOf('--replicate');
@@ -52,7 +53,7 @@ try {
 } catch (err) {
   throw new Error(`the two checkouts render differently:\n${String(err.stdout).slice(0, 2000)}`);
 }
-console.log(`workspace: ${first.renders} per run; ${pairs} pairs; load before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`workspace: ${first.renders} per run; ${pairs} pairs; load before: ${loadAverage()}`);
 const a = [];
 const b = [];
 for (let i = 0; i < pairs; i++) {
@@ -60,12 +61,8 @@ for (let i = 0; i < pairs; i++) {
   for (const which of order) (which === 'a' ? a : b).push(run(which === 'a' ? baseline : candidate, join(scratch, which)).cpu);
 }
 rmSync(scratch, { recursive: true, force: true });
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ratios = a.map((x, i) => b[i] / x);
 console.log(`baseline CPU-s (user+sys) median ${median(a).toFixed(2)}  [${a.map((x) => x.toFixed(2)).join(' ')}]`);
 console.log(`candidate CPU-s (user+sys) median ${median(b).toFixed(2)}  [${b.map((x) => x.toFixed(2)).join(' ')}]`);
 console.log(`candidate / baseline: ratio of medians ${(median(b) / median(a)).toFixed(3)}, median of paired ratios ${median(ratios).toFixed(3)}`);
-console.log(`load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`load after: ${loadAverage()}`);

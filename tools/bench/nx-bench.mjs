@@ -23,20 +23,17 @@ import { dirname, join, resolve } from 'node:path';
 import { setInterval, clearInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { syntheticWorkspace } from './workspace.mjs';
+import { loadAverage, option } from './stats.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const N = Number(arg('services', '500'));
-const modes = arg('modes', 'nobatch,batch').split(',');
+const N = Number(option('services', '500'));
+const modes = option('modes', 'nobatch,batch').split(',');
 const keep = args.includes('--keep');
 const asJson = args.includes('--json');
 const withValidate = args.includes('--validate');
-const runs = Number(arg('runs', '3'));
-const shared = resolve(repoRoot, arg('shared', '../shared'));
+const runs = Number(option('runs', '3'));
+const shared = resolve(repoRoot, option('shared', '../shared'));
 if (withValidate && !existsSync(join(shared, 'schemas'))) {
   console.error(`--validate needs the Kubernetes and CRD schemas: ${join(shared, 'schemas')} is missing (--shared <dir>)`);
   process.exit(1);
@@ -68,7 +65,7 @@ if (withValidate) {
 
 // ---- measuring -----------------------------------------------------------------------------------------------
 const hasTime = existsSync('/usr/bin/time');
-const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const loadBefore = loadAverage();
 const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
 
 function measure(label, nxArgs, extraEnv = {}, script = nxBin) {
@@ -210,6 +207,7 @@ async function benchValidate(mode, env) {
       samples.cached[admission].push(await measure(`validate cached, admission ${admission}`, ['run-many', '-t', 'validate', flag], env));
     }
   }
+  // The run to report is one of the runs: the middle one (the lower middle of an even count), not a mean.
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const step of ['cold', 'cached']) {
     for (const admission of ['off', 'on']) {
@@ -225,7 +223,7 @@ if (asJson) console.log(JSON.stringify({ machine, results }, null, 2));
 else {
   console.log(`# nx-bench: ${N} services x 3 environments (dev, staging: workspace library; prod: pinned 1.0.0)`);
   console.log(`machine: nproc ${machine.nproc}, ${machine.cpu}, node ${machine.node}; peak RSS from ${hasTime ? '/usr/bin/time -v (largest single process)' : 'sampling /proc (sum of the process tree)'}`);
-  console.log(`load before: ${loadBefore}; after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(`load before: ${loadBefore}; after: ${loadAverage()}`);
   console.log('| mode | step | wall (s) | CPU-s (sys) | CPU / engine floor | CPU / graph floor | peak RSS (MB) | tasks run / from cache | command |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const r of results) {

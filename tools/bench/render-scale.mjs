@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const repoRoot = resolve(dirname(self), '../..');
@@ -78,7 +79,6 @@ if (args[0] === '--one') {
       console.error(out.trim());
     }
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log('| input | CPU s (median) | peak RSS MB (median) | outcome |');
   console.log('|---|---|---|---|');
   for (const [key, rs] of results) console.log(`| ${key} | ${median(rs.map((r) => r.cpuSeconds)).toFixed(2)} | ${median(rs.map((r) => r.maxRssMB)).toFixed(0)} | ${rs[0].outcome} |`);

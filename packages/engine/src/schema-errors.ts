@@ -45,8 +45,8 @@ export function listOf(values: readonly unknown[], conjunction: 'or' | 'and'): s
   return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted[quoted.length - 1]}`;
 }
 
-export /** If every branch is just `{ required: [field] }`, returns those fields. */
-function requiredOnlyBranches(branches: unknown): string[] | undefined {
+/** If every branch is just `{ required: [field] }`, returns those fields. */
+export function requiredOnlyBranches(branches: unknown): string[] | undefined {
   if (!Array.isArray(branches)) return undefined;
   const fields: string[] = [];
   for (const branch of branches) {
