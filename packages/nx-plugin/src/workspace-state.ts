@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LIBRARY_DIR, libraryVersionFor, loadEnvironments, loadMetadataDefaults, loadPlatformKeys, readReleases, workspaceLibrary } from '@score-nx/engine';
-import type { EnvironmentDefinition, PlatformKeys, Release, ServiceConfig } from '@score-nx/engine';
+import { LIBRARY_DIR, libraryVersionFor, loadEnvironments, loadLibrarySettings, readReleases, workspaceLibrary } from '@score-nx/engine';
+import type { EnvironmentDefinition, LibrarySettings, PlatformKeys, Release, ServiceConfig } from '@score-nx/engine';
 
 /**
  * The workspace files outside a service folder that its renders read: environment definitions, the provisioner
@@ -14,8 +14,7 @@ export class WorkspaceState {
   private readonly envHashes = new Map<string, string>();
   private releases?: Map<string, Release>;
   private workspaceHash?: string;
-  private keys?: PlatformKeys;
-  private defaults?: Record<string, string>;
+  private settings?: LibrarySettings;
 
   constructor(readonly root: string) {}
 
@@ -24,14 +23,18 @@ export class WorkspaceState {
    * `platformKeys`). A workspace without its own library folder (it renders only released libraries) has none.
    */
   platformKeys(): PlatformKeys {
-    this.keys ??= existsSync(join(this.root, LIBRARY_DIR)) ? loadPlatformKeys(workspaceLibrary(this.root)) : {};
-    return this.keys;
+    return this.librarySettings().platformKeys;
   }
 
   /** The library's defaults for workload metadata keys a Score file leaves out (library.yaml `workloadMetadata`). */
   metadataDefaults(): Record<string, string> {
-    this.defaults ??= existsSync(join(this.root, LIBRARY_DIR)) ? loadMetadataDefaults(workspaceLibrary(this.root)) : {};
-    return this.defaults;
+    return this.librarySettings().metadataDefaults;
+  }
+
+  /** library.yaml, read once for both (listing the library folder and parsing the file are not free on a large tree). */
+  private librarySettings(): LibrarySettings {
+    this.settings ??= existsSync(join(this.root, LIBRARY_DIR)) ? loadLibrarySettings(workspaceLibrary(this.root)) : { platformKeys: {}, metadataDefaults: {} };
+    return this.settings;
   }
 
   environments(): Map<string, EnvironmentDefinition> {

@@ -256,14 +256,13 @@ export function loadLibrary(source: LibrarySource): Library {
   return { source, provisioners, ...loadLibraryFile(source), patches };
 }
 
-/** The platform keys of a library source's library.yaml, without loading its provisioners (cheap: for graph code). */
-export function loadPlatformKeys(source: LibrarySource): PlatformKeys {
-  return loadLibraryFile(source).platformKeys;
-}
+/** What graph code reads of a library: its library.yaml's platform keys and metadata defaults. */
+export type LibrarySettings = Pick<Library, 'platformKeys' | 'metadataDefaults'>;
 
-/** The metadata defaults of a library source's library.yaml, without loading its provisioners (cheap: for graph code). */
-export function loadMetadataDefaults(source: LibrarySource): Record<string, string> {
-  return loadLibraryFile(source).metadataDefaults;
+/** The platform keys and metadata defaults of a library source's library.yaml, without loading its provisioners (cheap: for graph code). */
+export function loadLibrarySettings(source: LibrarySource): LibrarySettings {
+  const { platformKeys, metadataDefaults } = loadLibraryFile(source);
+  return { platformKeys, metadataDefaults };
 }
 
 /** The one placeholder a metadata default may hold: the workload's name (`engineNamespace` defaults to it). */
