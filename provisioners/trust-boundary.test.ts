@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeSecretRef } from '@score-nx/engine/testing';
+import { encodeSecretRef, libyamlAvailable, readWithLibyaml } from '@score-nx/engine/testing';
 import type { K8sObject } from '@score-nx/engine';
 import { at, positionOf, render, renderError, score, WEB } from './test-support/helpers';
 import { findObject, tempService } from './test-support/render';
@@ -111,5 +111,68 @@ describe('user values in messages', () => {
     for (const line of lines) expect(line).toMatch(/^services\/svc\/score\.yaml:\d+:\d+: /);
     expect(message).toContain(expected);
     expect([...message].filter((c) => /[\r\u2028]/.test(c) || c === "\u001b")).toEqual([]);
+  });
+});
+
+/**
+ * Issue 11, "Why" 2: a character a YAML 1.1 reader (libyaml; go-yaml v2 in kubectl and Argo CD) takes for a line
+ * break, folds or refuses never reaches the output raw, wherever a Score file puts it: variables, configData (written
+ * through the configmap provisioner's templates), files.content and annotations. Each value reads back identical.
+ */
+describe('structure injection for YAML 1.1 readers, through the real provisioners', () => {
+  const INJECT = '          securityContext: {privileged: true}';
+  const CHARS: Record<string, string> = { LS: '\u2028', PS: '\u2029', NEL: '\u0085', DEL: '\u007f', C1: '\u0080', C1END: '\u009f', NONCHAR: '\ufffe', BOM: '\ufeff' };
+  // Every class of character in every place, plus the blank-only line that a block literal would lose (" \n").
+  const values = { ...Object.fromEntries(Object.entries(CHARS).map(([k, c]) => [`V-${k}`, `a\nb${c}${INJECT}`])), 'V-BLANK': ' \n', 'V-TRAIL': 'a \nb' };
+  const text = score({
+    metadata: { annotations: Object.fromEntries(Object.entries(values).map(([k, v]) => [`example.com/${k.toLowerCase()}`, v])) },
+    containers: { web: { ...WEB, variables: Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace('-', '_'), v])), files: Object.fromEntries(Object.entries(values).map(([k, v]) => [`/etc/${k}.conf`, { content: v }])) } },
+    resources: { cfg: { type: 'configmap', params: { configData: values } } },
+  });
+  let rendered: { yaml: string; meant: K8sObject[] } | undefined;
+  const once = () => {
+    if (!rendered) {
+      const { yaml, objects } = render(text);
+      rendered = { yaml, meant: JSON.parse(JSON.stringify(objects)) as K8sObject[] };
+    }
+    return rendered;
+  };
+
+  it('the values are where they were meant to be, and none of those characters is written raw', () => {
+    const { yaml, meant } = once();
+    expect(at(findObject(meant, 'ConfigMap', 'shop-cfg'), 'data')).toEqual(values);
+    const annotations = at(findObject(meant, 'Deployment'), 'spec', 'template', 'metadata', 'annotations') as Record<string, string>;
+    expect(Object.fromEntries(Object.keys(values).map((k) => [k, annotations[`example.com/${k.toLowerCase()}`]]))).toEqual(values);
+    const env = at(findObject(meant, 'Deployment'), 'spec', 'template', 'spec', 'containers', 0, 'env') as Array<{ name: string; value: string }>;
+    expect(Object.fromEntries(env.map((e) => [e.name.replace('_', '-'), e.value]))).toEqual(values);
+    expect(JSON.stringify(meant)).toContain('"V-LS":"a\\nb\u2028');
+    expect(yaml).not.toMatch(/[\u2028\u2029\u0085\u007f\u0080-\u009f\ufffe\ufeff]/);
+  });
+
+  it.skipIf(!libyamlAvailable)("libyaml reads back exactly the objects our reader does: no privileged container, no folded or lost character (skipped when python3's yaml.CSafeLoader is not installed)", () => {
+    const { yaml, meant } = once();
+    const [read] = readWithLibyaml([yaml]);
+    expect(read).toEqual(meant);
+    expect(JSON.stringify(read)).not.toContain('"privileged":true');
+  });
+
+  it("a cloud-secret name holding U+2028 is refused with its position (a secret name is never text a reader could split)", () => {
+    const withName = score({ resources: { identity: { type: 'pod-identity' }, secrets: { type: 'cloud-secret', params: { name: `payments/shop/a\u2028${INJECT}` } } } });
+    expect(renderError(withName)).toBe(
+      `services/svc/score.yaml:${positionOf(withName, 'secrets')}: resources.secrets: provisioner 'cloud-secret' (outputs.yaml.njk): line 4, column 7: cloud-secret: name 'payments/shop/a\\u2028${INJECT}' may hold only letters, digits and / _ + = . @ - (no wildcards)`,
+    );
+  });
+});
+
+/** Issue 11, "Why" 5: a configData key named like a JavaScript internal is an ordinary key. */
+describe('configData keys named like JavaScript internals', () => {
+  it("keeps a configData key '__proto__' (it was silently dropped), next to the others", () => {
+    // JSON.stringify drops an own __proto__ key of an object literal, so it is spliced into the text.
+    const text = score({ resources: { cfg: { type: 'configmap', params: { configData: { A: 'x' } } } } }).replace('"A": "x"', '"__proto__": "p", "constructor": "c", "A": "x"');
+    const { objects, yaml } = render(text);
+    const data = at(findObject(objects, 'ConfigMap', 'shop-cfg'), 'data') as Record<string, string>;
+    expect(Object.keys(data).sort()).toEqual(['A', '__proto__', 'constructor']);
+    expect([Object.hasOwn(data, '__proto__'), data['__proto__'], data['constructor']]).toEqual([true, 'p', 'c']);
+    expect(yaml).toContain('data:\n  A: x\n  __proto__: p\n  constructor: c\n');
   });
 });

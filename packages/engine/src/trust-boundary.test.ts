@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -7,7 +8,7 @@ import { UserError } from './errors';
 import { generateService } from './generate';
 import { renderScoreFile } from './render-workload';
 import { thrown, useTempDir } from './test-support';
-import { createWorkspace, scoreYaml } from './provisioners/test-support/workspace';
+import { createWorkspace, errorOf, scoreYaml } from './provisioners/test-support/workspace';
 
 /** Issue 11, "Why" 5-7: user input never causes an internal error, a hang or a silent change. */
 function scoreDir(text: string | Buffer, files: Record<string, string> = {}): string {
@@ -74,6 +75,60 @@ describe('limits', () => {
     symlinkSync('/dev/zero', join(dir, 'zero'));
     expect(renderError(dir)).toBe("score.yaml:7:16: containers.web.files./etc/z.source: source 'zero' is a symlink that leads out of the service folder");
   });
+  it('a Score file over 1 MiB (a 40 MB configData value: memory was ~110x its size) is refused before it is parsed', () => {
+    const text = `${HEAD}containers:\n  web:\n    image: nginx\nresources:\n  config:\n    type: configmap\n    params:\n      configData:\n        V: ${'x'.repeat(40 * 1024 * 1024)}\n`;
+    const dir = scoreDir(text);
+    const size = Buffer.byteLength(text);
+    const before = process.memoryUsage().rss;
+    expect(renderError(dir)).toBe(`score.yaml: the Score file is ${size} bytes, more than the limit of 1048576`);
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
+  });
+
+  it('a FIFO where service-config.yaml or an environment file should be is refused at once instead of hanging', () => {
+    const root = createWorkspace().root;
+    mkdirSync(join(root, 'services/web'), { recursive: true });
+    writeFileSync(join(root, 'services/web/score.yaml'), scoreYaml('web'));
+    execFileSync('mkfifo', [join(root, 'services/web/service-config.yaml')]);
+    const generate = () => generateService({ workspaceRoot: root, serviceDir: 'services/web', environment: 'dev' });
+    expect(thrown(generate, UserError).message).toBe('services/web/service-config.yaml: the service config is not a regular file (a FIFO, socket or device)');
+    rmSync(join(root, 'services/web/service-config.yaml'));
+    execFileSync('mkfifo', [join(root, 'environments/qa.yaml')]);
+    expect(thrown(generate, UserError).message).toBe('environments/qa.yaml: the environment definition is not a regular file (a FIFO, socket or device)');
+  });
+
+  it('a device where an environment file should be (a link to /dev/zero) is refused instead of read forever', () => {
+    const root = createWorkspace().root;
+    mkdirSync(join(root, 'services/web'), { recursive: true });
+    writeFileSync(join(root, 'services/web/score.yaml'), scoreYaml('web'));
+    symlinkSync('/dev/zero', join(root, 'environments/qa.yaml'));
+    expect(thrown(() => generateService({ workspaceRoot: root, serviceDir: 'services/web', environment: 'dev' }), UserError).message).toBe(
+      'environments/qa.yaml: the environment definition is not a regular file (a FIFO, socket or device)',
+    );
+  });
+
+  // A device node inside the service folder needs mknod (root with CAP_MKNOD); a link to /dev/zero leaves the folder.
+  const canMknod = (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'score-nx-mknod-'));
+    try {
+      return spawnSync('mknod', [join(dir, 'zero'), 'c', '1', '5']).status === 0;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+  it.skipIf(!canMknod)('a device node (/dev/zero\'s numbers) inside the service folder as Score file, service config or files.source is refused (skipped without mknod, which needs root)', () => {
+    const dir = scoreDir(`${HEAD}containers:\n  web:\n    image: nginx\n    files:\n      /etc/z: {source: zero}\n`);
+    execFileSync('mknod', [join(dir, 'zero'), 'c', '1', '5']);
+    expect(renderError(dir)).toBe("score.yaml:7:16: containers.web.files./etc/z.source: source 'zero' is not a regular file (a FIFO, socket or device)");
+    execFileSync('mknod', [join(dir, 'score-dev.yaml'), 'c', '1', '5']);
+    expect(thrown(() => renderScoreFile(join(dir, 'score-dev.yaml'), 'score-dev.yaml'), UserError).message).toBe('score-dev.yaml: the Score file is not a regular file (a FIFO, socket or device)');
+    const root = createWorkspace().root;
+    mkdirSync(join(root, 'services/web'), { recursive: true });
+    writeFileSync(join(root, 'services/web/score.yaml'), scoreYaml('web'));
+    execFileSync('mknod', [join(root, 'services/web/service-config.yaml'), 'c', '1', '5']);
+    expect(thrown(() => generateService({ workspaceRoot: root, serviceDir: 'services/web', environment: 'dev' }), UserError).message).toBe(
+      'services/web/service-config.yaml: the service config is not a regular file (a FIFO, socket or device)',
+    );
+  });
 });
 
 describe('files that are not what they should be', () => {
@@ -98,6 +153,12 @@ describe('files that are not what they should be', () => {
     const root = workspace();
     mkdirSync(join(root, 'environments/qa.yaml'));
     expect(generateError(root)).toBe('environments/qa.yaml: the environment definition is not a regular file (a directory)');
+  });
+
+  it('a dangling symlink where an environment file should be', () => {
+    const root = workspace();
+    symlinkSync('nowhere.yaml', join(root, 'environments/qa.yaml'));
+    expect(generateError(root)).toBe('environments/qa.yaml: the environment definition does not exist (or is a dangling symlink)');
   });
 
   it('score.yaml and service-config.yaml symlinked outside the service folder are refused', () => {
@@ -141,5 +202,14 @@ describe('numbers whose text would change', () => {
   it('numbers that keep their text are fine', () => {
     const dir = scoreDir(`apiVersion: score.dev/v1b1\nmetadata: {name: web, weight: 3.5, count: 42, exact: "3.10"}\ncontainers:\n  web:\n    image: nginx\n`);
     expect(renderScoreFile(join(dir, 'score.yaml'), 'score.yaml').score.workload.metadata).toEqual({ name: 'web', weight: 3.5, count: 42, exact: '3.10' });
+  });
+});
+
+/** Issue 11, "Why" 8: an unreleased library version names the file (and key) that chose it. */
+describe('library versions', () => {
+  it('an unknown version chosen by an environment file names that file and its key', () => {
+    const ws = createWorkspace({ 'services/web/score.yaml': scoreYaml('web') });
+    ws.write({ 'environments/dev.yaml': readFileSync(join(ws.root, 'environments/dev.yaml'), 'utf8') + 'provisioners: 9.9.9\n' });
+    expect(errorOf(() => ws.generate('web', 'dev'))).toBe("environments/dev.yaml: provisioners: provisioner library version '9.9.9' does not exist (released: none; or use 'workspace')");
   });
 });

@@ -125,7 +125,8 @@ function placeLibraryError<T>(load: () => T, env: ResolvedEnvironment | undefine
   } catch (err) {
     if (!(err instanceof UserError) || err instanceof DocumentError || env === undefined) throw err;
     if (config?.environments[env.name]?.provisioners !== undefined) throw config.source.error(['environments', env.name, 'provisioners'], err.message);
-    throw new UserError(`${env.file}: ${err.message}`);
+    // The environment's `provisioners` key chose a release (the workspace library is the default, not a choice).
+    throw new UserError(`${env.file}: ${env.provisioners === 'workspace' ? '' : 'provisioners: '}${err.message}`);
   }
 }
 
