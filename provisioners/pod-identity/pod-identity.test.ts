@@ -60,11 +60,11 @@ describe('pod-identity', () => {
   });
 
   it('edge: without an owner it emits the ServiceAccount and the Deployment uses it; managed policies', () => {
-    const { objects } = render(score({ resources: { identity: { type: 'pod-identity', params: { policyArns: ['arn:aws:iam::111111111111:policy/read'], maxSessionDuration: 7200 } } } }));
+    const { objects } = render(score({ resources: { identity: { type: 'pod-identity', params: { policyArns: ['arn:aws:iam::111111111111:policy/payments/shop/read'], maxSessionDuration: 7200 } } } }));
     expect(kinds(objects).sort()).toEqual(['Deployment/shop', 'PodIdentityAssociation/shop', 'Role/shop', 'Service/shop', 'ServiceAccount/shop']);
     expect(at(findObject(objects, 'Deployment'), 'spec', 'template', 'spec', 'serviceAccountName')).toBe('shop');
     const role = findObject(objects, 'Role');
-    expect(at(role, 'spec', 'policies')).toEqual(['arn:aws:iam::111111111111:policy/read']);
+    expect(at(role, 'spec', 'policies')).toEqual(['arn:aws:iam::111111111111:policy/payments/shop/read']);
     expect(at(role, 'spec', 'maxSessionDuration')).toBe(7200);
   });
 
@@ -103,15 +103,58 @@ describe('pod-identity', () => {
     );
   });
 
-  it('injection: policy ARNs come out as the exact strings, objects unchanged', () => {
-    const plain = render(owned({ policyArns: ['arn:aws:iam::1:policy/a', 'arn:aws:iam::1:policy/b'] })).objects;
-    const hostile = render(owned({ policyArns: INJECTIONS })).objects;
-    expect(kinds(hostile)).toEqual(kinds(plain));
-    expect(at(findObject(hostile, 'Role'), 'spec', 'policies')).toEqual(INJECTIONS);
+  it('trust boundary: a service attaches only the managed policies under its own path of the account, by default', () => {
+    const ownPath = 'arn:aws:iam::111111111111:policy/payments/shop/';
+    const role = findObject(render(owned({ policyArns: [`${ownPath}read`, `${ownPath}team/write`] })).objects, 'Role');
+    expect(at(role, 'spec', 'policies')).toEqual([`${ownPath}read`, `${ownPath}team/write`]);
+    const refused = (arn: string) => {
+      const bad = owned({ policyArns: [`${ownPath}read`, arn] });
+      return renderError(bad);
+    };
+    const allowed = 'allowed: arn:aws:iam::111111111111:policy/payments/shop/*';
+    for (const arn of [
+      'arn:aws:iam::aws:policy/AdministratorAccess', // an AWS-managed policy: account-wide power
+      'arn:aws:iam::111111111111:policy/payments/shop-admin/read', // the prefix of another service's path
+      'arn:aws:iam::111111111111:policy/payments/other/read', // another service of the namespace
+      'arn:aws:iam::222222222222:policy/payments/shop/read', // another account
+      'arn:aws:iam::111111111111:policy/payments/shop', // the path itself, not a policy under it
+    ]) {
+      expect(refused(arn)).toContain(`pod-identity: policyArns[1] '${arn}' is not a policy this service may attach in environment dev (${allowed})`);
+    }
+    for (const arn of ['arn:aws:iam::111111111111:policy/payments/shop/*', '*', 'arn:aws:iam::111111111111:policy/payments/shop/a b']) {
+      expect(refused(arn)).toContain(`pod-identity: policyArns[1] '${arn}' is not a managed policy ARN (arn:aws:iam::<account>:policy/<path/name>; no wildcards)`);
+    }
+  });
+
+  it('trust boundary: the environment declares what may be attached (exact ARNs or prefixes) and a permissions boundary', () => {
+    const metadata = {
+      attachablePolicyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::{awsAccountId}:policy/shared/{engineNamespace}/*'],
+      podRolePermissionsBoundary: 'arn:aws:iam::111111111111:policy/platform/pod-boundary',
+    };
+    const arns = ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws:iam::111111111111:policy/shared/payments/read'];
+    const role = findObject(render(owned({ policyArns: arns }), 'dev', metadata).objects, 'Role');
+    expect(at(role, 'spec', 'policies')).toEqual(arns);
+    expect(at(role, 'spec', 'permissionsBoundary')).toBe('arn:aws:iam::111111111111:policy/platform/pod-boundary');
+    // An exact entry is not a prefix; the service's own path is no longer implied once the environment says.
+    for (const arn of ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccessX', 'arn:aws:iam::111111111111:policy/payments/shop/read']) {
+      expect(() => render(owned({ policyArns: [arn] }), 'dev', metadata)).toThrow(
+        `'${arn}' is not a policy this service may attach in environment dev (allowed: arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess, arn:aws:iam::111111111111:policy/shared/payments/*)`,
+      );
+    }
+    expect(at(findObject(render(owned()).objects, 'Role'), 'spec', 'permissionsBoundary')).toBeUndefined();
+  });
+
+  it('injection: hostile policy ARNs are refused, never written', () => {
+    for (const arn of INJECTIONS) expect(renderError(owned({ policyArns: [arn] }))).toContain('pod-identity: policyArns[0]');
   });
 
   it('is valid against the Kubernetes and CRD schemas of every environment', async () => {
-    const full = score({ resources: { deployment: { type: 'blue-green' }, identity: { type: 'pod-identity', params: { policyArns: ['arn:aws:iam::1:policy/a'] } }, secrets: { type: 'cloud-secret', params: { name: 'payments/shop/app' } } } });
-    for (const env of ['dev', 'staging', 'prod']) await expectSchemaValid(render(full, env));
+    const accounts = { dev: '111111111111', staging: '222222222222', prod: '333333333333' };
+    for (const [env, account] of Object.entries(accounts)) {
+      const identity = { type: 'pod-identity', params: { policyArns: [`arn:aws:iam::${account}:policy/payments/shop/a`] } };
+      const full = score({ resources: { deployment: { type: 'blue-green' }, identity, secrets: { type: 'cloud-secret', params: { name: 'payments/shop/app' } } } });
+      const boundary = { podRolePermissionsBoundary: `arn:aws:iam::${account}:policy/platform/pod-boundary` };
+      await expectSchemaValid(render(full, env, boundary));
+    }
   });
 });

@@ -34,7 +34,7 @@ export function score(spec: ScoreSpec): string {
   }, null, 2);
 }
 
-export function render(scoreYaml: string, env = 'dev', envMetadata: Record<string, string> = {}): GenerateResult {
+export function render(scoreYaml: string, env = 'dev', envMetadata: Record<string, unknown> = {}): GenerateResult {
   const service = tempService(scoreYaml, undefined, {}, envMetadata);
   try {
     return service.render(env);

@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
 import { generateService } from '@score-nx/engine';
 import type { GenerateResult, K8sObject } from '@score-nx/engine';
 
@@ -17,15 +18,17 @@ export interface TempService {
  * A temp workspace with the environments/ and provisioners/ of `sourceRoot` (this repository) and one service, so that provisioner
  * tests exercise the real library through the real engine without touching the repository.
  */
-export function tempService(scoreYaml: string, serviceConfigYaml?: string, files: Record<string, string> = {}, envMetadata: Record<string, string> = {}, sourceRoot = WORKSPACE_ROOT): TempService {
+export function tempService(scoreYaml: string, serviceConfigYaml?: string, files: Record<string, string> = {}, envMetadata: Record<string, unknown> = {}, sourceRoot = WORKSPACE_ROOT): TempService {
   const root = mkdtempSync(join(tmpdir(), 'score-nx-prov-'));
   // Temp workspaces have no release history: every environment uses the library as it is.
   cpSync(join(sourceRoot, 'environments'), join(root, 'environments'), { recursive: true });
   for (const file of readdirSync(join(root, 'environments'))) {
     const path = join(root, 'environments', file);
-    // Platform-owned metadata comes from the environment only: tests that need more of it add it there.
-    const extra = Object.entries(envMetadata).map(([k, v]) => `\n  ${k}: ${JSON.stringify(v)}`).join('');
-    writeFileSync(path, readFileSync(path, 'utf8').replace(/^provisioners: .*$/m, 'provisioners: workspace').replace(/^metadata:$/m, `metadata:${extra}`));
+    const environment = parseDocument(readFileSync(path, 'utf8'));
+    environment.set('provisioners', 'workspace');
+    // Platform-owned metadata comes from the environment only: tests that need more of it, or other values, set it there.
+    for (const [key, value] of Object.entries(envMetadata)) environment.setIn(['metadata', key], value);
+    writeFileSync(path, environment.toString());
   }
   cpSync(join(sourceRoot, 'provisioners'), join(root, 'provisioners'), {
     recursive: true,
