@@ -30,6 +30,13 @@ describe.skipIf(!hasFullHistory())('example service goldens (needs the git histo
     expect(SERVICES).toEqual(expect.arrayContaining(['checkout-canary', 'ledger-api', 'my-service', 'order-worker']));
   });
 
+  // Issue 13's Done-when, in the library each environment selects (prod: its pinned release).
+  it.each(ENVIRONMENTS)('services/my-service renders more than 25 objects including a Gateway in %s (pr %s)', (env, pr) => {
+    const { objects } = generateService({ workspaceRoot: WORKSPACE_ROOT, serviceDir: 'services/my-service', environment: env, ...(pr !== undefined ? { pr } : {}) });
+    expect(objects.length).toBeGreaterThan(25);
+    expect(objects.filter((o) => o.kind === 'Gateway').length).toBeGreaterThan(0);
+  });
+
   describe.each(SERVICES)('services/%s', (service) => {
     it.each(ENVIRONMENTS.flatMap(([env, pr]) => [[env, pr, undefined], [env, pr, 'workspace']] as Array<[string, number | undefined, string | undefined]>))(
       '%s (pr %s, library %s)',

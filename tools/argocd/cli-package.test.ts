@@ -109,7 +109,7 @@ describe('the packed CLI', { timeout: 180_000 }, () => {
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(
-        "environments/prod.yaml: provisioners: provisioner library version '1.0.0' is read from git objects, so rendering with it needs git, and no 'git' executable is on PATH: install git (in the Argo CD sidecar image too; see tools/argocd/Dockerfile)\n",
+        "environments/prod.yaml: provisioners: provisioner library version '1.1.0' is read from git objects, so rendering with it needs git, and no 'git' executable is on PATH: install git (in the Argo CD sidecar image too; see tools/argocd/Dockerfile)\n",
       );
     } finally {
       rmSync(nodeOnly, { recursive: true, force: true });

@@ -30,11 +30,10 @@ describe('shipped policies (policies/)', () => {
   it('denies a container without a memory request (param from the folder)', () => {
     expect(run(deployment(container({ resources: { requests: { cpu: '1' } } })), 'dev')).toEqual([['deny', 'platform-resource-requests: every container needs resources.requests for cpu,memory; missing in: web']]);
   });
-  it('denies root and privilege escalation where the library sets a securityContext; prod (pinned 1.0.0) only warns', () => {
+  it('denies root and privilege escalation in every environment (prod pins 1.1.0, which sets the securityContext)', () => {
     const risky = deployment(container({ securityContext: { allowPrivilegeEscalation: true } }));
     const messages = ['platform-pod-security: runAsNonRoot must be true for the pod or every container', 'platform-pod-security: every container must set securityContext.allowPrivilegeEscalation: false'];
-    for (const env of ['dev', 'staging', 'preview']) expect(run(risky, env)).toEqual(messages.map((m) => ['deny', m]));
-    expect(run(risky, 'prod')).toEqual(messages.map((m) => ['warn', m]));
+    for (const env of ['dev', 'staging', 'preview', 'prod']) expect(run(risky, env)).toEqual(messages.map((m) => ['deny', m]));
   });
   it('every environment has a pod-security binding (a new environment must choose Deny or Warn)', () => {
     const environments = readdirSync(resolve(workspace, 'environments')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));

@@ -35,7 +35,7 @@ function stubResources(workload: ScoreWorkload): Record<string, ProvisionedResou
   return Object.fromEntries(
     Object.entries(workload.resources ?? {}).map(([name, r]) => [
       name,
-      { uid: `${r.type}.${r.class ?? 'default'}#${r.id ?? `${workload.metadata.name}.${name}`}`, outputs: OUTPUTS[name]! },
+      { uid: `${r.type}.${r.class ?? 'default'}#${r.id ?? `${workload.metadata.name}.${name}`}`, provisioner: r.type, outputs: OUTPUTS[name]! },
     ]),
   );
 }

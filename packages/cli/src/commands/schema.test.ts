@@ -38,7 +38,7 @@ describe('score-nx schema', () => {
     const released = await cli(['schema', '--provisioners', '1.0.0']);
     expect(released.code).toBe(0);
     expect((JSON.parse(released.stdout) as { $id: string }).$id).toBe('https://score-nx.dev/schemas/score-v1b1-platform-1.0.0.json');
-    expect(await cli(['schema', '--provisioners', '9.9.9'])).toEqual({ code: 1, stdout: '', stderr: "provisioner library version '9.9.9' does not exist (released: 1.0.0; or use 'workspace')\n" });
+    expect(await cli(['schema', '--provisioners', '9.9.9'])).toEqual({ code: 1, stdout: '', stderr: "provisioner library version '9.9.9' does not exist (released: 1.0.0, 1.1.0; or use 'workspace')\n" });
   });
 });
 

@@ -6,8 +6,8 @@ import { convertVolumes } from './volumes';
 import type { ProvisionedResource } from './volumes';
 
 const resources: Record<string, ProvisionedResource> = {
-  cache: { uid: 'volume.default#api.cache', outputs: { source: { emptyDir: {} } } },
-  data: { uid: 'volume.claim#api.data', outputs: { claimSpec: { accessModes: ['ReadWriteOnce'] } } },
+  cache: { uid: 'volume.default#api.cache', provisioner: 'volume', outputs: { source: { emptyDir: {} } } },
+  data: { uid: 'volume.claim#api.data', provisioner: 'volume-claim', outputs: { claimSpec: { accessModes: ['ReadWriteOnce'] } } },
 };
 const resolve = workloadResolver({ metadata: {}, resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, v.outputs])) });
 const input = (volumes: Record<string, { source: string; path?: string; readOnly?: boolean }>, kind: 'Deployment' | 'StatefulSet' = 'Deployment') => ({

@@ -5,11 +5,14 @@ import type { ScoreContainer } from '../score/types';
 import { byCodeUnit } from '../util/compare';
 import { shortHash } from '../util/hash';
 import { substituteAt } from './substitute';
+import { decodeVolumeOutput } from './volume-source';
 import type { Resolver } from './substitute';
 
-/** A resource of the workload as the conversion sees it: its unique id and the outputs its provisioner returned. */
+/** A resource of the workload as the conversion sees it: its unique id, its provisioner and the outputs it returned. */
 export interface ProvisionedResource {
   uid: string;
+  /** The provisioner's folder in the library, for errors about its outputs. */
+  provisioner: string;
   outputs: Record<string, unknown>;
 }
 
@@ -32,7 +35,10 @@ export interface ConvertedVolumes {
 
 /**
  * A container's `volumes`, each from a resource whose outputs are a pod volume `source` or a `claimSpec` (as
- * score-k8s's convertContainerVolume returns a mount and a volume or a claim).
+ * score-k8s's convertContainerVolume returns a mount and a volume or a claim). The output is decoded strictly as a
+ * Kubernetes VolumeSource / PersistentVolumeClaimSpec (see volume-source.ts); an error names the resource and its
+ * provisioner, at the volume's `source` in score.yaml. Mounts leave out what the API server drops: `readOnly: false`
+ * and an empty `subPath`.
  */
 export function convertVolumes(input: VolumesInput): ConvertedVolumes {
   const { container, containerName, kind, path } = input;
@@ -42,34 +48,33 @@ export function convertVolumes(input: VolumesInput): ConvertedVolumes {
     const volume = volumes[target]!;
     const volPath: DocPath = [...path, 'volumes', target, 'source'];
     const resource = resolveVolumeSource(volume.source, input.resources, input.resolve, volPath);
+    const fail = (detail: string): never => {
+      throw new DocumentError(volPath, `resource '${resource.uid}' (provisioner '${resource.provisioner}') outputs cannot be used as a volume: ${detail}`);
+    };
     const outputs = resource.outputs;
     const extra = Object.keys(outputs).filter((k) => k !== 'source' && k !== 'claimSpec');
-    if (extra.length > 0) {
-      throw new DocumentError(volPath, `resource '${resource.uid}' outputs cannot be used as a volume: unknown output '${extra[0]}' (expected 'source' or 'claimSpec')`);
-    }
+    if (extra.length > 0) fail(`unknown output '${extra[0]}' (expected 'source' or 'claimSpec')`);
     const hasSource = outputs['source'] !== undefined;
     const hasClaim = outputs['claimSpec'] !== undefined;
-    if (hasSource === hasClaim) {
-      throw new DocumentError(volPath, `resource '${resource.uid}' outputs cannot be used as a volume: either 'source' or 'claimSpec' required`);
-    }
+    if (hasSource === hasClaim) fail("either 'source' or 'claimSpec' required");
+    const output = hasSource ? 'source' : 'claimSpec';
+    if (isEmptyRecord(outputs[output]) || outputs[output] === null) fail(`${output} is empty`);
+    const decoded = decodeVolumeOutput(output, outputs[output]);
+    if ('error' in decoded) return fail(decoded.error);
     const name = `vol-${shortHash([containerName, target])}`;
-    if (hasSource) {
-      const source = outputs['source'];
-      if (!isNonEmptyRecord(source)) throw new DocumentError(volPath, `resource '${resource.uid}' outputs cannot be used as a volume: source is empty`);
-      out.volumes.push({ name, ...source });
+    if (output === 'source') {
+      out.volumes.push({ name, ...decoded.value });
     } else {
-      const claimSpec = outputs['claimSpec'];
-      if (!isNonEmptyRecord(claimSpec)) throw new DocumentError(volPath, `resource '${resource.uid}' outputs cannot be used as a volume: claimSpec is empty`);
       if (kind !== 'StatefulSet') {
-        throw new DocumentError(volPath, `resource '${resource.uid}' provides a volume claim, and volume claims can only be set on stateful sets (annotation ${KIND_ANNOTATION}: StatefulSet)`);
+        throw new DocumentError(volPath, `resource '${resource.uid}' (provisioner '${resource.provisioner}') provides a volume claim, and volume claims can only be set on stateful sets (annotation ${KIND_ANNOTATION}: StatefulSet)`);
       }
-      out.claimTemplates.push({ metadata: { name }, spec: claimSpec });
+      out.claimTemplates.push({ metadata: { name }, spec: decoded.value });
     }
     out.mounts.push({
       name,
       mountPath: target,
-      ...(volume.path !== undefined ? { subPath: volume.path } : {}),
-      ...(volume.readOnly !== undefined ? { readOnly: volume.readOnly } : {}),
+      ...(volume.path ? { subPath: volume.path } : {}),
+      ...(volume.readOnly ? { readOnly: true } : {}),
     });
   }
   return out;
@@ -90,6 +95,6 @@ function resolveVolumeSource(source: string, resources: Record<string, Provision
   return byUid;
 }
 
-function isNonEmptyRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0;
+function isEmptyRecord(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
 }

@@ -91,7 +91,7 @@ describe('kind', () => {
         { volumes: { '/data': { source: '${resources.data}' } } },
         { metadata: { name: 'example', annotations: { 'k8s.score.dev/kind': 'StatefulSet' } } },
       ),
-      { resources: { data: { uid: 'volume.default#example.data', outputs: { claimSpec } } } },
+      { resources: { data: { uid: 'volume.default#example.data', provisioner: 'volume', outputs: { claimSpec } } } },
     );
     const vol = `vol-${h10('main', '/data')}`;
     const podSpec = { containers: [{ name: 'main', image: 'nginx:latest', volumeMounts: [{ name: vol, mountPath: '/data' }] }] };
@@ -132,10 +132,10 @@ describe('kind', () => {
   it('fails loudly on a claimSpec volume on a Deployment', () => {
     expect(
       convertError(withMain({ volumes: { '/data': { source: '${resources.data}' } } }), {
-        resources: { data: { uid: 'volume.default#example.data', outputs: { claimSpec: { accessModes: ['ReadWriteOnce'] } } } },
+        resources: { data: { uid: 'volume.default#example.data', provisioner: 'volume', outputs: { claimSpec: { accessModes: ['ReadWriteOnce'] } } } },
       }),
     ).toBe(
-      "containers.main.volumes./data.source: resource 'volume.default#example.data' provides a volume claim, and volume claims can only be set on stateful sets (annotation k8s.score.dev/kind: StatefulSet)",
+      "containers.main.volumes./data.source: resource 'volume.default#example.data' (provisioner 'volume') provides a volume claim, and volume claims can only be set on stateful sets (annotation k8s.score.dev/kind: StatefulSet)",
     );
   });
 });
@@ -242,6 +242,7 @@ describe('containers', () => {
 describe('variables', () => {
   const db: ProvisionedResource = {
     uid: 'postgres.default#example.db',
+    provisioner: 'postgres',
     outputs: {
       host: 'db.local',
       port: 5432,
@@ -459,7 +460,7 @@ describe('files', () => {
     );
   });
 
-  const secretRes: ProvisionedResource = { uid: 'secret.default#example.s', outputs: { tls: encodeSecretRef('tls-secret', 'tls.crt') } };
+  const secretRes: ProvisionedResource = { uid: 'secret.default#example.s', provisioner: 'cloud-secret', outputs: { tls: encodeSecretRef('tls-secret', 'tls.crt') } };
 
   it('turns a file that is exactly one secret ref into a secret volume, with no ConfigMap', () => {
     const c = convert(withMain({ files: { '/etc/tls/tls.crt': { content: '${resources.s.tls}', mode: '0400' } } }), { resources: { s: secretRes } });
@@ -533,10 +534,10 @@ describe('files', () => {
 });
 
 describe('volumes', () => {
-  const data: ProvisionedResource = { uid: 'volume.default#example.data', outputs: { source: { emptyDir: { medium: 'Memory' } } } };
+  const data: ProvisionedResource = { uid: 'volume.default#example.data', provisioner: 'volume', outputs: { source: { emptyDir: { medium: 'Memory' } } } };
   const vol = `vol-${h10('main', '/data')}`;
   const volumeError = (source: string, outputs: Record<string, unknown>) =>
-    convertError(withMain({ volumes: { '/data': { source } } }), { resources: { data: { uid: data.uid, outputs } } });
+    convertError(withMain({ volumes: { '/data': { source } } }), { resources: { data: { uid: data.uid, provisioner: 'volume', outputs } } });
 
   it('mounts a ${resources.x} source, with subPath and readOnly', () => {
     const c = convert(withMain({ volumes: { '/data': { source: '${resources.data}', path: 'sub/dir', readOnly: true } } }), { resources: { data } });
@@ -544,9 +545,17 @@ describe('volumes', () => {
     expect(containerOf(c)['volumeMounts']).toEqual([{ name: vol, mountPath: '/data', subPath: 'sub/dir', readOnly: true }]);
   });
 
-  it('accepts the resource uid as a literal source, and readOnly false', () => {
-    const c = convert(withMain({ volumes: { '/data': { source: 'volume.default#example.data', readOnly: false } } }), { resources: { data } });
-    expect(containerOf(c)['volumeMounts']).toEqual([{ name: vol, mountPath: '/data', readOnly: false }]);
+  it('accepts the resource uid as a literal source; readOnly false and an empty path are left out, as the API server drops them', () => {
+    const c = convert(withMain({ volumes: { '/data': { source: 'volume.default#example.data', readOnly: false, path: '' } } }), { resources: { data } });
+    expect(containerOf(c)['volumeMounts']).toEqual([{ name: vol, mountPath: '/data' }]);
+  });
+
+  it('decodes the source as a VolumeSource: what the API server drops is left out', () => {
+    const claim: ProvisionedResource = { uid: data.uid, provisioner: 'volume', outputs: { source: { persistentVolumeClaim: { claimName: 'shared', readOnly: false } } } };
+    const c = convert(withMain({ volumes: { '/data': { source: '${resources.data}' } } }), { resources: { data: claim } });
+    expect(c.podTemplate.spec['volumes']).toEqual([{ name: vol, persistentVolumeClaim: { claimName: 'shared' } }]);
+    // The resource's outputs are not changed (other placeholders may read them).
+    expect(claim.outputs).toEqual({ source: { persistentVolumeClaim: { claimName: 'shared', readOnly: false } } });
   });
 
   it('mounts volumes before files, both in sorted target order', () => {
@@ -565,7 +574,7 @@ describe('volumes', () => {
   });
 
   it('substitutes other placeholders in the source, which must then name a resource uid', () => {
-    const names: ProvisionedResource = { uid: 'names.default#example.names', outputs: { volume: 'volume.default#example.data' } };
+    const names: ProvisionedResource = { uid: 'names.default#example.names', provisioner: 'names', outputs: { volume: 'volume.default#example.data' } };
     const c = convert(withMain({ volumes: { '/data': { source: '${resources.names.volume}' } } }), { resources: { data, names } });
     expect(c.podTemplate.spec['volumes']).toEqual([{ name: vol, emptyDir: { medium: 'Memory' } }]);
     expect(convertError(withMain({ volumes: { '/data': { source: '${resources.names.nope}' } } }), { resources: { data, names } })).toBe(
@@ -589,7 +598,7 @@ describe('volumes', () => {
   });
 
   it('rejects outputs with an extra key, neither key, both keys, or an empty one', () => {
-    const prefix = "containers.main.volumes./data.source: resource 'volume.default#example.data' outputs cannot be used as a volume: ";
+    const prefix = "containers.main.volumes./data.source: resource 'volume.default#example.data' (provisioner 'volume') outputs cannot be used as a volume: ";
     expect(volumeError('${resources.data}', { source: { emptyDir: {} }, fruit: 'apple' })).toBe(
       `${prefix}unknown output 'fruit' (expected 'source' or 'claimSpec')`,
     );
@@ -598,7 +607,21 @@ describe('volumes', () => {
       `${prefix}either 'source' or 'claimSpec' required`,
     );
     expect(volumeError('${resources.data}', { source: {} })).toBe(`${prefix}source is empty`);
-    expect(volumeError('${resources.data}', { source: 'pvc' })).toBe(`${prefix}source is empty`);
+    expect(volumeError('${resources.data}', { source: null })).toBe(`${prefix}source is empty`);
     expect(volumeError('${resources.data}', { claimSpec: {} })).toBe(`${prefix}claimSpec is empty`);
+  });
+
+  it('rejects a source or claimSpec that is not a Kubernetes VolumeSource / PersistentVolumeClaimSpec, naming the field', () => {
+    const prefix = "containers.main.volumes./data.source: resource 'volume.default#example.data' (provisioner 'volume') outputs cannot be used as a volume: ";
+    expect(volumeError('${resources.data}', { source: { emptyDir: { fruit: 'banana' } } })).toBe(
+      `${prefix}source.emptyDir: unknown field 'fruit' (source must be a Kubernetes VolumeSource)`,
+    );
+    expect(volumeError('${resources.data}', { source: 'pvc' })).toBe(`${prefix}source: must be object (source must be a Kubernetes VolumeSource)`);
+    const statefulSet = { metadata: { name: 'example', annotations: { 'k8s.score.dev/kind': 'StatefulSet' } } };
+    expect(
+      convertError(withMain({ volumes: { '/data': { source: '${resources.data}' } } }, statefulSet), {
+        resources: { data: { uid: data.uid, provisioner: 'volume', outputs: { claimSpec: { accessModes: ['ReadWriteOnce'], fruit: 'banana' } } } },
+      }),
+    ).toBe(`${prefix}claimSpec: unknown field 'fruit' (claimSpec must be a Kubernetes PersistentVolumeClaimSpec)`);
   });
 });

@@ -19,7 +19,7 @@ export function convertAndPatch(input: ConvertInput): ConvertedWorkload {
     instanceSuffix: placed.instanceSuffix,
     namespace: placed.namespace,
     metadata: placed.metadata,
-    resources: Object.fromEntries([...provisioned.byName.entries()].map(([n, s]) => [n, { uid: s.uid, outputs: s.outputs }])),
+    resources: Object.fromEntries([...provisioned.byName.entries()].map(([n, s]) => [n, { uid: s.uid, provisioner: s.provisioner.folder, outputs: s.outputs }])),
     readSource: (source, path) => {
       const content = readSourceInside(loaded.serviceDir, loaded.score.absolutePath, source, path);
       placed.inputs.add(relative(loaded.root, resolve(loaded.serviceDir, source)).split('\\').join('/'));
