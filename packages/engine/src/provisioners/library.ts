@@ -13,6 +13,7 @@ import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
 import { gitMissingMessage, isGitMissing, readReleases } from './releases';
 import { checkTemplateReferences } from './template-includes';
+import { compiledOnFirstUse } from '../util/lazy-validator';
 
 /** Where the library's files come from: the workspace folder as it is, or a release read from git. */
 export interface LibrarySource {
@@ -149,8 +150,8 @@ const LIBRARY_SCHEMA = {
 
 // verbose: the schema of a failed oneOf, to name its alternatives.
 const ajv = new Ajv2020({ allErrors: false, strict: false, verbose: true });
-const validateDefinition = ajv.compile(DEFINITION_SCHEMA);
-const validateLibraryFile = ajv.compile(LIBRARY_SCHEMA);
+const validateDefinition = compiledOnFirstUse(() => ajv.compile(DEFINITION_SCHEMA));
+const validateLibraryFile = compiledOnFirstUse(() => ajv.compile(LIBRARY_SCHEMA));
 
 /** The workspace's library folder as it is on disk. */
 export function workspaceLibrary(workspaceRoot: string): LibrarySource {
