@@ -62,7 +62,7 @@ describe('batch mode (real nx binary)', { timeout: 180_000 }, () => {
     expect(first.code).not.toBe(0);
     expect(first.out).toContain('Running 4 tasks with @score-nx/nx-plugin:generate'); // one batch
     expect(first.out).toMatch(/Failed tasks:\s+- delta:generate\s/);
-    expect(first.out).toContain("no-such-type");
+    expect(first.out).toMatch(/services\/delta\/score\.yaml:\d+:\d+: resources\.queue\.type: must be one of 'config' or 'service'/);
     expect(first.out).not.toMatch(/- (alpha|beta|gamma):generate/);
     for (const [env, svc] of [['dev', 'alpha'], ['prod', 'alpha'], ['staging', 'beta'], ['prod', 'gamma']] as const) expect(existsSync(manifests(env, svc))).toBe(true);
     expect(existsSync(join(root, 'dist/manifests/dev/delta'))).toBe(false); // nothing half-written for the failed one
