@@ -20,7 +20,7 @@
 //   validate cached  every validate task (and its generate) from the Nx cache
 // The plugin must be built (npm ci does it; or: npx tsc -b packages/nx-plugin).
 //
-// Usage: node tools/bench/nx-bench.mjs [--sizes 500,2000,5000 | --services 500] [--pairs 3] [--modes batch]
+// Usage: node tools/bench/nx-bench.mjs [--sizes 500,2000,5000 | --services 500] [--pairs 3 | --pairs 3,3,1] [--modes batch]
 //        [--validate] [--runs 3] [--shared ../shared] [--keep] [--json]
 // Modes: batch (the default: the plugin's executors set preferBatch), nobatch (NX_BATCH_MODE=false: one process per
 // task, slow: ~640 s at 500 services), batch-inprocess (NX_ISOLATE_PLUGINS=false).
@@ -37,7 +37,9 @@ import { loadAverage, median, option } from './stats.mjs';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const sizes = option('sizes', option('services', '500')).split(',').map(Number);
-const pairs = Number(option('pairs', '3'));
+// One count for every size, or one per size (--sizes 500,5000 --pairs 3,1).
+const pairCounts = option('pairs', '3').split(',').map(Number);
+const pairsOf = (i) => pairCounts[Math.min(i, pairCounts.length - 1)];
 const modes = option('modes', 'batch').split(',');
 const keep = args.includes('--keep');
 const asJson = args.includes('--json');
@@ -48,8 +50,8 @@ if (withValidate && !existsSync(join(shared, 'schemas'))) {
   console.error(`--validate needs the Kubernetes and CRD schemas: ${join(shared, 'schemas')} is missing (--shared <dir>)`);
   process.exit(1);
 }
-if (sizes.some((n) => !Number.isInteger(n) || n < 2) || !Number.isInteger(pairs) || pairs < 1) {
-  console.error('--sizes takes service counts of at least 2 (e.g. 500,2000), --pairs a count of at least 1');
+if (sizes.some((n) => !Number.isInteger(n) || n < 2) || pairCounts.some((p) => !Number.isInteger(p) || p < 1) || pairCounts.length > sizes.length) {
+  console.error('--sizes takes service counts of at least 2 (e.g. 500,2000), --pairs a count of at least 1, or one per size (3,1)');
   process.exit(1);
 }
 
@@ -302,7 +304,8 @@ function summarise(N, mode, runsOfPairs) {
 
 const summary = [];
 const validateResults = [];
-for (const N of sizes) {
+for (const [sizeIndex, N] of sizes.entries()) {
+  const pairs = pairsOf(sizeIndex);
   const root = workspace(N);
   for (const mode of modes) {
     const runsOfPairs = [];
@@ -327,10 +330,10 @@ for (const mode of modes) {
   }
 }
 
-const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, node: process.version, sizes, pairs, environments: 3 };
+const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, node: process.version, sizes, pairs: sizes.map((_, i) => pairsOf(i)), environments: 3 };
 if (asJson) console.log(JSON.stringify({ machine, load: { before: loadBefore, after: loadAverage() }, summary, scaling, validate: validateResults }, null, 2));
 else {
-  console.log(`# nx-bench: ${sizes.join(', ')} services x 3 environments (dev, staging: workspace library; prod: pinned 1.0.0), ${pairs} pair(s)`);
+  console.log(`# nx-bench: ${sizes.join(', ')} services x 3 environments (dev, staging: workspace library; prod: pinned 1.0.0), ${machine.pairs.join(', ')} pair(s)`);
   console.log(`machine: nproc ${machine.nproc}, ${machine.cpu}, node ${machine.node}; CPU = user + system of the process tree; peak RSS: largest process (/usr/bin/time -v) / sum over the tree (sampled)`);
   console.log(`load before: ${loadBefore}; after: ${loadAverage()}`);
   console.log('| services | mode | step | CPU-s median (sys) | floor CPU-s | ratio of medians | paired ratios (median) | CPU by process | wall (s) | peak RSS MB (process / tree) | tasks run / from cache | CPU-s of each run |');
