@@ -27,8 +27,8 @@ export { emittedKinds } from './provisioners/emitted-kinds';
 export type { EmittedKind } from './provisioners/emitted-kinds';
 
 // The workspace: services, sharing, ownership
-export { findServiceFolders, workspaceSharing, sharingFingerprint, renderedOutputs, SHARED_OUTPUT } from './sharing';
-export type { Sharing } from './sharing';
+export { findServiceFolders, scanServices, workspaceSharing, sharingFingerprint, renderedOutputs, SHARED_OUTPUT } from './sharing';
+export type { ScannedService, Sharing } from './sharing';
 export { checkOwnership } from './ownership-check';
 
 // Delivery and catalog

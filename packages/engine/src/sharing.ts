@@ -9,6 +9,7 @@ import { byCodeUnit } from './util/compare';
 import { sortKeys } from './output/canonical-yaml';
 import type { EnvironmentDefinition } from './environments/environments';
 import { loadServiceConfig } from './environments/service-config';
+import type { ServiceConfig } from './environments/service-config';
 import { dnsLabel } from './provisioners/names';
 import { resourceUid } from './provisioners/runtime';
 import type { ScoreResource } from './score/types';
@@ -32,26 +33,66 @@ export interface ServiceFolder {
   path: string;
 }
 
-/** Every folder with a score.yaml under the workspace (not node_modules, dist, fixtures, dot folders), by path. */
-export function findServiceFolders(root: string): ServiceFolder[] {
-  const found: ServiceFolder[] = [];
+/** Workspace-relative folders (posix, sorted) holding a score.yaml: not node_modules, dist, fixtures, dot folders. */
+function scoreFolders(root: string): string[] {
+  const found: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory() && !SKIP.has(entry.name) && !entry.name.startsWith('.')) walk(join(dir, entry.name));
-      else if (entry.isFile() && entry.name === 'score.yaml') {
-        const path = relative(root, dir).split('\\').join('/');
-        let name: unknown;
-        try {
-          name = (parse(readFileSync(join(dir, entry.name), 'utf8')) as { metadata?: { name?: unknown } } | null)?.metadata?.name;
-        } catch {
-          name = undefined;
-        }
-        found.push({ name: typeof name === 'string' ? name : path, path });
-      }
+      else if (entry.isFile() && entry.name === 'score.yaml') found.push(relative(root, dir).split('\\').join('/'));
     }
   };
   walk(root);
-  return found.sort((a, b) => byCodeUnit(a.path, b.path));
+  return found.sort(byCodeUnit);
+}
+
+/** The parsed score.yaml of a folder, or undefined when it cannot be read or parsed. */
+function readScore(root: string, path: string): { metadata?: Record<string, unknown>; resources?: Record<string, ScoreResource> } | null | undefined {
+  try {
+    return parse(readFileSync(join(root, path, 'score.yaml'), 'utf8')) as { metadata?: Record<string, unknown>; resources?: Record<string, ScoreResource> } | null;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every folder with a score.yaml under the workspace (not node_modules, dist, fixtures, dot folders), by path. */
+export function findServiceFolders(root: string): ServiceFolder[] {
+  return scoreFolders(root).map((path) => {
+    const name = readScore(root, path)?.metadata?.['name'];
+    return { name: typeof name === 'string' ? name : path, path };
+  });
+}
+
+/** What sharing needs of one readable service: read once, used for every environment. */
+export interface ScannedService {
+  name: string;
+  /** Workspace-relative folder, posix. */
+  path: string;
+  metadata: Record<string, unknown>;
+  resources: Record<string, ScoreResource>;
+  config: ServiceConfig | undefined;
+}
+
+/**
+ * One read of every service of the workspace (score.yaml parsed once, service-config.yaml loaded once), by path.
+ * A service that cannot be read (unparsable, no metadata.name, broken service config) is left out: its own render
+ * reports the problem. Environment-independent, so one scan serves the sharing of every environment.
+ */
+export function scanServices(root: string): ScannedService[] {
+  const services: ScannedService[] = [];
+  for (const path of scoreFolders(root)) {
+    const score = readScore(root, path);
+    const name = score?.metadata?.['name'];
+    if (typeof name !== 'string' || name === '') continue;
+    let config: ServiceConfig | undefined;
+    try {
+      config = loadServiceConfig(join(root, path), path);
+    } catch {
+      continue;
+    }
+    services.push({ name, path, metadata: score!.metadata!, resources: score!.resources ?? {}, config });
+  }
+  return services;
 }
 
 export interface Sharing {
@@ -67,31 +108,23 @@ export interface Sharing {
 
 /**
  * What is shared in one environment, from the Score files and service configs alone (no render). A service that
- * cannot be read is left out here; its own render reports the problem.
+ * cannot be read is left out here; its own render reports the problem. `services`: a scan made earlier
+ * (scanServices), to read the workspace once for several environments.
  */
-export function workspaceSharing(root: string, env: EnvironmentDefinition): Sharing {
+export function workspaceSharing(root: string, env: EnvironmentDefinition, services: readonly ScannedService[] = scanServices(root)): Sharing {
   const namespaces = new Map<string, Set<string>>();
   const uids = new Map<string, Set<string>>();
   const folders = new Map<string, string>();
   const facts = new Map<string, { namespace: string; uids: string[] }>();
   const add = (map: Map<string, Set<string>>, key: string, service: string) => map.set(key, (map.get(key) ?? new Set()).add(service));
-  for (const folder of findServiceFolders(root)) {
-    let score: { metadata?: Record<string, unknown>; resources?: Record<string, ScoreResource> } | null;
-    let deploys: boolean;
-    try {
-      score = parse(readFileSync(join(root, folder.path, 'score.yaml'), 'utf8')) as typeof score;
-      const config = loadServiceConfig(join(root, folder.path), folder.path);
-      deploys = config ? env.name in config.environments : !env.preview;
-    } catch {
-      continue;
-    }
-    const name = score?.metadata?.['name'];
-    if (!deploys || typeof name !== 'string' || name === '') continue;
-    folders.set(name, folder.path);
-    const namespace = serviceNamespace(env, score!.metadata!, name);
+  for (const { name, path, metadata, resources, config } of services) {
+    const deploys = config ? env.name in config.environments : !env.preview;
+    if (!deploys) continue;
+    folders.set(name, path);
+    const namespace = serviceNamespace(env, metadata, name);
     add(namespaces, namespace, name);
     const ids: string[] = [];
-    for (const [resName, decl] of Object.entries(score!.resources ?? {})) {
+    for (const [resName, decl] of Object.entries(resources)) {
       if (decl && typeof decl === 'object' && typeof decl.type === 'string' && decl.id !== undefined) ids.push(resourceUid(name, resName, decl));
     }
     for (const uid of ids) add(uids, uid, name);

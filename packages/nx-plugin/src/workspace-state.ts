@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LIBRARY_DIR, libraryVersionFor, loadEnvironments, loadLibrarySettings, readReleases, workspaceLibrary } from '@score-nx/engine';
-import type { EnvironmentDefinition, LibrarySettings, PlatformKeys, Release, ServiceConfig } from '@score-nx/engine';
+import { LIBRARY_DIR, libraryVersionFor, loadEnvironments, loadLibrarySettings, readReleases, scanServices, workspaceLibrary, workspaceSharing } from '@score-nx/engine';
+import type { EnvironmentDefinition, LibrarySettings, PlatformKeys, Release, ScannedService, ServiceConfig, Sharing } from '@score-nx/engine';
 
 /**
  * The workspace files outside a service folder that its renders read: environment definitions, the provisioner
@@ -15,6 +15,8 @@ export class WorkspaceState {
   private releases?: Map<string, Release>;
   private workspaceHash?: string;
   private settings?: LibrarySettings;
+  private scanned?: Map<string, ScannedService>;
+  private readonly sharings = new Map<string, Sharing>();
 
   constructor(readonly root: string) {}
 
@@ -35,6 +37,21 @@ export class WorkspaceState {
   private librarySettings(): LibrarySettings {
     this.settings ??= existsSync(join(this.root, LIBRARY_DIR)) ? loadLibrarySettings(workspaceLibrary(this.root)) : { platformKeys: {}, metadataDefaults: {} };
     return this.settings;
+  }
+
+  /** Every readable service of the workspace, by folder: each score.yaml and service-config.yaml read once. */
+  services(): Map<string, ScannedService> {
+    this.scanned ??= new Map(scanServices(this.root).map((s) => [s.path, s]));
+    return this.scanned;
+  }
+
+  /** What the services of an environment share, from the one scan (undefined: no such environment). */
+  sharing(envName: string): Sharing | undefined {
+    const env = this.environments().get(envName);
+    if (!env) return undefined;
+    let sharing = this.sharings.get(envName);
+    if (!sharing) this.sharings.set(envName, (sharing = workspaceSharing(this.root, env, [...this.services().values()])));
+    return sharing;
   }
 
   environments(): Map<string, EnvironmentDefinition> {

@@ -8,6 +8,7 @@ import { readDocumentText } from '../util/files';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
 import { describeSchemaError, errorPath, primaryError } from '../schema-errors';
+import { compiledOnFirstUse } from '../util/lazy-validator';
 
 export const ENVIRONMENTS_DIR = 'environments';
 
@@ -69,7 +70,7 @@ const ENVIRONMENT_SCHEMA = {
 } as const;
 
 const ajv = new Ajv2020({ strict: false, verbose: true });
-const validateEnvironment = ajv.compile(ENVIRONMENT_SCHEMA);
+const validateEnvironment = compiledOnFirstUse(() => ajv.compile(ENVIRONMENT_SCHEMA));
 
 export function check(doc: YamlSource, validate: ValidateFunction): void {
   if (!validate(doc.data)) {

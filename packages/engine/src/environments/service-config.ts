@@ -8,6 +8,7 @@ import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
 import type { EnvironmentDefinition } from './environments';
 
+
 export const SERVICE_CONFIG_FILE = 'service-config.yaml';
 
 const SERVICE_CONFIG_SCHEMA = {
@@ -32,7 +33,9 @@ const SERVICE_CONFIG_SCHEMA = {
 } as const;
 
 // Every error at once (allErrors, de-duplicated), with the Score file's wording.
-const validateServiceConfig = createValidatorFor(SERVICE_CONFIG_SCHEMA);
+// Compiled on first use (see util/lazy-validator.ts).
+let serviceConfigValidator: ReturnType<typeof createValidatorFor> | undefined;
+const validateServiceConfig = (data: unknown) => (serviceConfigValidator ??= createValidatorFor(SERVICE_CONFIG_SCHEMA))(data);
 
 /** A service's deploy config: per environment, the images, the library version and overrides of the Score file. */
 export interface ServiceConfig {

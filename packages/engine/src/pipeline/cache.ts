@@ -2,8 +2,8 @@ import type { EnvironmentDefinition } from '../environments/environments';
 import { loadEnvironments } from '../environments/environments';
 import { loadLibrary, releasedLibrary, workspaceLibrary } from '../provisioners/library';
 import type { Library, LibrarySource } from '../provisioners/library';
-import type { Sharing } from '../sharing';
-import { workspaceSharing } from '../sharing';
+import type { ScannedService, Sharing } from '../sharing';
+import { scanServices, workspaceSharing } from '../sharing';
 import type { ResolvedEnvironment } from '../environments/environments';
 
 /** What renders of one process share (batch mode): loaded libraries, environments and sharing facts. */
@@ -12,6 +12,8 @@ export class GenerateCache {
   readonly libraries = new Map<string, Library>();
   /** What services of an environment share, by environment name. */
   readonly sharing = new Map<string, Sharing>();
+  /** The workspace's services, read once for the sharing of every environment. */
+  services?: ScannedService[];
   environments?: Map<string, EnvironmentDefinition>;
 
   /** Removes temp folders of extracted releases (command provisioners). */
@@ -28,7 +30,8 @@ export function cachedEnvironments(cache: GenerateCache, root: string): Map<stri
 export function cachedSharing(cache: GenerateCache, root: string, env: ResolvedEnvironment): Sharing {
   let sharing = cache.sharing.get(env.name);
   if (!sharing) {
-    sharing = workspaceSharing(root, env);
+    cache.services ??= scanServices(root);
+    sharing = workspaceSharing(root, env, cache.services);
     cache.sharing.set(env.name, sharing);
   }
   return sharing;

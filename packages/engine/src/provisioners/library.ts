@@ -13,6 +13,7 @@ import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
 import { gitMissingMessage, isGitMissing, readReleases } from './releases';
 import { checkTemplateReferences } from './template-includes';
+import { compiledOnFirstUse } from '../util/lazy-validator';
 
 /** Where the library's files come from: the workspace folder as it is, or a release read from git. */
 export interface LibrarySource {
@@ -149,8 +150,8 @@ const LIBRARY_SCHEMA = {
 
 // verbose: the schema of a failed oneOf, to name its alternatives.
 const ajv = new Ajv2020({ allErrors: false, strict: false, verbose: true });
-const validateDefinition = ajv.compile(DEFINITION_SCHEMA);
-const validateLibraryFile = ajv.compile(LIBRARY_SCHEMA);
+const validateDefinition = compiledOnFirstUse(() => ajv.compile(DEFINITION_SCHEMA));
+const validateLibraryFile = compiledOnFirstUse(() => ajv.compile(LIBRARY_SCHEMA));
 
 /** The workspace's library folder as it is on disk. */
 export function workspaceLibrary(workspaceRoot: string): LibrarySource {
@@ -210,15 +211,15 @@ export function releasedLibrary(workspaceRoot: string, version: string): Library
     if (m && isLibraryFile(m[2]!)) blobs.set(m[2]!, m[1]!);
   }
   const files = [...blobs.keys()].sort();
-  const cache = new Map<string, Buffer>();
+  // Every blob of the release at the first read, from one `git cat-file --batch` (a render reads nearly all of
+  // them: one git process per file cost about 1 CPU-s for a library of 120 files).
+  let contents: Map<string, Buffer> | undefined;
   const read = (p: string) => {
     const id = blobs.get(p);
     if (!id) throw new UserError(`provisioner library ${version}: no file '${p}'`);
-    let content = cache.get(p);
-    if (!content) {
-      content = git(['cat-file', 'blob', id]);
-      cache.set(p, content);
-    }
+    contents ??= readBlobs(git(['cat-file', '--batch'], `${[...new Set(blobs.values())].join('\n')}\n`));
+    const content = contents.get(id);
+    if (!content) throw new UserError(`provisioner library ${version}: git object ${id} of '${p}' is not in this clone`);
     return content;
   };
   let extracted: string | undefined;
@@ -234,6 +235,23 @@ export function releasedLibrary(workspaceRoot: string, version: string): Library
       extracted = undefined;
     },
   };
+}
+
+/** The objects of a `git cat-file --batch` answer (`<id> <type> <size>\n<content>\n`, or `<id> missing\n`), by id. */
+function readBlobs(out: Buffer): Map<string, Buffer> {
+  const blobs = new Map<string, Buffer>();
+  let at = 0;
+  while (at < out.length) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol < 0) break;
+    const [id, type, size] = out.subarray(at, eol).toString('utf8').split(' ');
+    at = eol + 1;
+    if (type === 'missing' || size === undefined) continue;
+    const end = at + Number(size);
+    blobs.set(id!, out.subarray(at, end));
+    at = end + 1;
+  }
+  return blobs;
 }
 
 function extractTo(version: string, files: readonly string[], read: (p: string) => Buffer): string {

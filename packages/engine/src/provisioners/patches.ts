@@ -9,6 +9,7 @@ import type { SourcedObject } from '../pipeline/assemble';
 import { describeSchemaError, errorPath, primaryError } from '../schema-errors';
 import { parseYamlMapping } from '../util/yaml-source';
 import type { YamlSource } from '../util/yaml-source';
+import { compiledOnFirstUse } from '../util/lazy-validator';
 
 /**
  * Library patches (`provisioners/_patches/*.yaml`): the platform's last word over a service's rendered objects,
@@ -66,7 +67,7 @@ const PATCH_SCHEMA = {
   not: { required: ['mergePatch', 'jsonPatch'] },
 } as const;
 
-const validatePatch = new Ajv2020({ strict: false, verbose: true }).compile(PATCH_SCHEMA);
+const validatePatch = compiledOnFirstUse(() => new Ajv2020({ strict: false, verbose: true }).compile(PATCH_SCHEMA));
 
 /** Every `_patches/*.yaml` of a library, in file-name order (the order they apply in). */
 export function loadPatches(files: readonly string[], read: (file: string) => string, describe: (file: string) => string): LibraryPatch[] {

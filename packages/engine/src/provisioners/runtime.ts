@@ -16,6 +16,7 @@ import { createTemplateEnvironment } from './template-env';
 import type { TemplateEnvironment } from './template-env';
 import { templateContext } from './context';
 import type { RenderContext, ResourceFacts, TemplateContext } from './context';
+import { compiledOnFirstUse } from '../util/lazy-validator';
 
 /** One resource of the workload, after provisioning. */
 export interface ProvisionedResourceState extends ResourceFacts {
@@ -63,8 +64,8 @@ const COMMAND_OUTPUT_SCHEMA = {
 
 // verbose: the schema of a failed oneOf, to name its alternatives.
 const ajv = new Ajv2020({ strict: false, allErrors: false, useDefaults: true, verbose: true });
-const validatePatch = ajv.compile(PATCH_SCHEMA);
-const validateCommandOutput = ajv.compile(COMMAND_OUTPUT_SCHEMA);
+const validatePatch = compiledOnFirstUse(() => ajv.compile(PATCH_SCHEMA));
+const validateCommandOutput = compiledOnFirstUse(() => ajv.compile(COMMAND_OUTPUT_SCHEMA));
 const paramValidators = new WeakMap<ProvisionerDefinition, ValidateFunction>();
 /** One environment per provisioner definition: its templates are compiled once per process, not per resource. */
 const templateEnvironments = new WeakMap<ProvisionerDefinition, TemplateEnvironment>();

@@ -5,7 +5,7 @@ import type { CreateDependencies, RawProjectGraphDependency } from '@nx/devkit';
 import { parseYamlMapping } from '@score-nx/engine';
 import type { ScorePluginOptions } from './options';
 import { normalizeOptions } from './options';
-import { SERVICE_TAG } from './create-nodes';
+import { parsedScoreFile, SERVICE_TAG } from './create-nodes';
 
 /**
  * A `service` resource (`type: service`, `params.name: <other service>`, by default the resource's name) is a call from this service to another:
@@ -22,7 +22,8 @@ export const createDependencies: CreateDependencies<ScorePluginOptions> = (rawOp
     if (!existsSync(abs)) continue;
     let resources: unknown;
     try {
-      resources = parseYamlMapping(file, readFileSync(abs, 'utf8'), 'Score file').data['resources'];
+      const text = readFileSync(abs, 'utf8');
+      resources = (parsedScoreFile(abs, text) ?? parseYamlMapping(file, text, 'Score file').data)['resources'];
     } catch {
       continue; // createNodes reports broken files
     }

@@ -51,6 +51,7 @@ export function createScoreNodes(
   if (candidates.length === 0) return [];
 
   const state = new WorkspaceState(context.workspaceRoot);
+  parsed = new Map();
   const errors: Array<[file: string, error: Error]> = [];
   const services: ServiceInfo[] = [];
   // One project per folder: a second Score file of a folder the glob takes is an error naming both.
@@ -116,6 +117,7 @@ function readService(workspaceRoot: string, file: string): ServiceInfo {
   let metadata: Record<string, unknown>;
   try {
     const doc = parseYamlMapping(file, text, 'Score file');
+    rememberParsed(join(workspaceRoot, file), text, doc.data);
     const m = doc.data['metadata'];
     const name = m && typeof m === 'object' ? (m as Record<string, unknown>)['name'] : undefined;
     if (typeof name !== 'string' || name === '') throw doc.error(['metadata', 'name'], 'a service needs metadata.name: it is the Nx project name');
@@ -134,6 +136,23 @@ function readService(workspaceRoot: string, file: string): ServiceInfo {
     if (!isUserError(err)) throw err;
     return broken(file, root, name, err.message, metadata);
   }
+}
+
+/**
+ * The Score files createNodes parsed, by absolute path, with the text they were parsed from: createDependencies
+ * runs right after it in the same process (the plugin worker, or the daemon) and reads the same files, so a file
+ * whose text is unchanged is not parsed a second time. Replaced on every createNodes call.
+ */
+let parsed = new Map<string, { text: string; data: Record<string, unknown> }>();
+
+function rememberParsed(abs: string, text: string, data: Record<string, unknown>): void {
+  parsed.set(abs, { text, data });
+}
+
+/** What createNodes parsed of a Score file, when its text is still `text`. */
+export function parsedScoreFile(abs: string, text: string): Record<string, unknown> | undefined {
+  const hit = parsed.get(abs);
+  return hit && hit.text === text ? hit.data : undefined;
 }
 
 function broken(file: string, root: string, name: string | undefined, problem: string, metadata: Record<string, unknown> = {}): ServiceInfo {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 import type { CustomHasher, HasherContext } from '@nx/devkit';
 import { baseHash } from '../base-hash';
-import { loadServiceConfig, sharingFingerprint, workspaceSharing } from '@score-nx/engine';
-import type { Sharing } from '@score-nx/engine';
+import { loadServiceConfig, sharingFingerprint } from '@score-nx/engine';
+import type { ServiceConfig } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../../paths';
 import { generatorFingerprint } from '../../plugin/fingerprint';
 import { WorkspaceState } from '../../workspace-state';
@@ -43,30 +43,28 @@ export function score(task: Parameters<CustomHasher>[0], context: HasherContext,
   const options = { ...(target?.options ?? {}), ...(configuration ?? {}), ...task.overrides } as GenerateExecutorOptions;
   const environment = options.environment ?? ALL_ENVIRONMENTS;
   const envs = environment === ALL_ENVIRONMENTS ? (options.environments ?? []) : [environment];
-  let config;
-  try {
-    config = loadServiceConfig(join(ws.root, projectRoot), projectRoot === '.' ? '' : projectRoot);
-  } catch {
-    config = undefined; // the render fails with the engine's message; nothing to cache
-  }
   const nodes: Record<string, string> = { 'score:engine': generatorFingerprint() };
+  if (envs.length === 0) return nodes;
+  const config = serviceConfig(ws, projectRoot);
   for (const e of [...envs].sort()) {
     nodes[`score:${e}`] = ws.fingerprint(e, config);
     // Whether this service's namespace and resource ids are shared decides which objects its render keeps.
-    nodes[`score:${e}:sharing`] = sharingOf(ws, e, task.target.project);
+    const sharing = ws.sharing(e);
+    nodes[`score:${e}:sharing`] = sharing ? sharingFingerprint(sharing, task.target.project) : 'none';
   }
   return nodes;
 }
 
-/** One scan of the workspace's Score files per environment and nx process (hashing is one process). */
-const sharingCache = new WeakMap<WorkspaceState, Map<string, Sharing>>();
-
-function sharingOf(ws: WorkspaceState, envName: string, service: string): string {
-  const env = ws.environments().get(envName);
-  if (!env) return 'none';
-  let byEnv = sharingCache.get(ws);
-  if (!byEnv) sharingCache.set(ws, (byEnv = new Map()));
-  let sharing = byEnv.get(envName);
-  if (!sharing) byEnv.set(envName, (sharing = workspaceSharing(ws.root, env)));
-  return sharingFingerprint(sharing, service);
+/**
+ * The service config of a project: from the workspace scan the sharing facts come from (one read of every
+ * service per nx process), else read here (a Score file the scan does not take, such as a custom scoreFile).
+ */
+function serviceConfig(ws: WorkspaceState, projectRoot: string): ServiceConfig | undefined {
+  const scanned = ws.services().get(projectRoot === '.' ? '' : projectRoot);
+  if (scanned) return scanned.config;
+  try {
+    return loadServiceConfig(join(ws.root, projectRoot), projectRoot === '.' ? '' : projectRoot);
+  } catch {
+    return undefined; // the render fails with the engine's message; nothing to cache
+  }
 }
