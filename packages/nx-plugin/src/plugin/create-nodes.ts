@@ -287,7 +287,9 @@ function validateTarget({ name, shared, options, deploys, deployed, failure }: T
     executor: `${EXECUTOR_PACKAGE}:validate`,
     cache: true,
     dependsOn: [options.generateTargetName],
-    inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, ...schemaInputs(options.schemaLocations, deployed.map((e) => versions[e]).filter((v) => v !== undefined)), { externalDependencies: [] }],
+    // The renders are not inputs here: the validate hasher hashes the generate task's hash instead of its files
+    // (Nx would expand and read every render again for every validate task).
+    inputs: [...schemaInputs(options.schemaLocations, deployed.map((e) => versions[e]).filter((v) => v !== undefined)), { externalDependencies: [] }],
     outputs: [],
     options: {
       environment: ALL_ENVIRONMENTS,
