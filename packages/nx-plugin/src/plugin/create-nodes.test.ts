@@ -125,7 +125,7 @@ describe('createNodes', () => {
     const alpha = run(root, SCORE_FILES, { schemaLocations: ['schemas/{{ .NormalizedKubernetesVersion }}/_definitions.json'] })[0]![1].projects!['services/alpha']!;
     expect(alpha.targets!['validate']).toMatchObject({
       executor: '@score-nx/nx-plugin:validate',
-      dependsOn: ['generate'],
+      dependsOn: [{ target: 'generate' }],
       // No render files: the validate hasher hashes the generate task's hash (executors/validate/hasher.ts).
       inputs: [
         // The schema files it reads, per Kubernetes version: pulling schemas invalidates exactly these validations.
@@ -190,7 +190,7 @@ describe('createNodes', () => {
     expect(alpha.targets!['render']!.outputs).toEqual(['{workspaceRoot}/out/k8s/{options.outputDirs.dev}', '{workspaceRoot}/out/k8s/{options.outputDirs.prod}']);
     expect(alpha.targets!['render']!.options.outputDirs).toEqual({ dev: 'dev/alpha', prod: 'prod/alpha' });
     expect(Object.keys(alpha.targets!['render']!.configurations!)).toEqual(['dev', 'prod']);
-    expect(alpha.targets!['check']!.dependsOn).toEqual(['render']);
+    expect(alpha.targets!['check']!.dependsOn).toEqual([{ target: 'render' }]);
   });
 
   it('rejects an environment option that environments/ does not define', () => {
