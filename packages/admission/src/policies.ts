@@ -111,10 +111,14 @@ export function checkPolicies(objects: unknown[], set: PolicySet, environment: s
   const namespaces = new Map<string, Obj>();
   for (const o of objects) if (isObj(o) && o.kind === 'Namespace' && isObj(o.metadata)) namespaces.set(String(o.metadata.name), labelsOf(o));
   const policies = new Map(set.policies.map((p) => [String(isObj(p.metadata) ? p.metadata.name : ''), p]));
+  const bindings = bindingsFor(set, environment);
   objects.forEach((raw, index) => {
     if (!isObj(raw)) return;
     const ns = isObj(raw.metadata) && typeof raw.metadata.namespace === 'string' ? raw.metadata.namespace : '';
-    for (const binding of bindingsFor(set, environment)) {
+    // The object's CEL value, made once for every policy that matches it (not once per binding).
+    let object: unknown;
+    const celObject = () => (object ??= toCelValue(raw, undefined));
+    for (const binding of bindings) {
       const bspec = isObj(binding.spec) ? binding.spec : {};
       const policy = policies.get(String(bspec.policyName));
       if (!policy) continue;
@@ -132,14 +136,13 @@ export function checkPolicies(objects: unknown[], set: PolicySet, environment: s
         if (failurePolicyFail) report(error);
         continue;
       }
-      for (const param of params === null ? [null] : params) evaluatePolicy(raw, ns, param, pspec, failurePolicyFail, report);
+      for (const param of params === null ? [null] : params) evaluatePolicy(raw, celObject(), ns, param, pspec, failurePolicyFail, report);
     }
   });
   return out;
 }
 
-function evaluatePolicy(raw: Obj, ns: string, param: Obj | null, pspec: Obj, failurePolicyFail: boolean, report: (msg: string) => void): void {
-  const object = toCelValue(raw, undefined);
+function evaluatePolicy(raw: Obj, object: unknown, ns: string, param: Obj | null, pspec: Obj, failurePolicyFail: boolean, report: (msg: string) => void): void {
   const [group, version] = groupVersion(String(raw.apiVersion));
   const request = { operation: 'CREATE', namespace: ns, name: isObj(raw.metadata) ? String(raw.metadata.name ?? '') : '', kind: { group, version, kind: String(raw.kind) }, resource: { group, version, resource: resourceOf(String(raw.kind)) }, dryRun: false };
   const bindings: Record<string, unknown> = { object, oldObject: null, request, params: param === null ? null : toCelValue(param, undefined), namespaceObject: null };

@@ -153,6 +153,40 @@ describe('nx plugin end to end (real nx binary)', { timeout: 120_000 }, () => {
     expect(missing.out).toContain("schemas were looked up in: schemas/kubernetes/{{ .NormalizedKubernetesVersion }}/_definitions.json, schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json (Kubernetes 1.33.0); run 'npx score-nx schemas pull'");
   });
 
+  it("validate's cache follows its renders: a changed render or environment runs it again; alone, it keys on the files on disk", () => {
+    cpSync(join(repoRoot, 'schemas'), join(root, 'schemas'), { recursive: true });
+    const hit = /nx run alpha:validate:dev\s+\[(local cache|existing outputs match the cache, left as is)\]/;
+    ok(['run', 'alpha:validate:dev']);
+    expect(ok(['run', 'alpha:validate:dev'])).toMatch(hit);
+    // A changed render (message.txt is in alpha's ConfigMap) is a changed generate hash, which validate's key holds.
+    const message = join(root, 'services/alpha/message.txt');
+    const original = readFileSync(message, 'utf8');
+    writeFileSync(message, 'a changed render\n');
+    const changed = ok(['run', 'alpha:validate:dev']);
+    expect(changed).not.toMatch(hit);
+    expect(changed).toContain('alpha (dev, Kubernetes 1.33.0): 4 valid');
+    expect(readFileSync(manifests('dev', 'alpha'), 'utf8')).toContain('a changed render');
+    writeFileSync(message, original);
+    expect(ok(['run', 'alpha:validate:dev'])).toMatch(hit);
+    // A changed environment definition.
+    const dev = join(root, 'environments/dev.yaml');
+    const devYaml = readFileSync(dev, 'utf8');
+    writeFileSync(dev, devYaml.replace('domain: example.com', 'domain: example.org'));
+    expect(ok(['run', 'alpha:validate:dev'])).not.toMatch(hit);
+    writeFileSync(dev, devYaml);
+    expect(ok(['run', 'alpha:validate:dev'])).toMatch(hit);
+    // Without its generate task, validate checks what is on disk, so an edited render is a cache miss ...
+    const render = readFileSync(manifests('dev', 'alpha'), 'utf8');
+    appendFileSync(manifests('dev', 'alpha'), '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hand-edited\ndata:\n  a: 1\n');
+    const alone = nx(['run', 'alpha:validate:dev', '--excludeTaskDependencies']);
+    expect(alone.code).not.toBe(0);
+    expect(alone.out).toMatch(/dist\/manifests\/dev\/alpha\/manifests\.yaml: ConfigMap hand-edited is invalid/);
+    // ... and with it, generate restores the render from its cache and validate's key is the cached one again.
+    expect(ok(['run', 'alpha:validate:dev'])).toMatch(hit);
+    expect(readFileSync(manifests('dev', 'alpha'), 'utf8')).toBe(render);
+    rmSync(join(root, 'schemas'), { recursive: true });
+  });
+
   it('renders without batch mode too (one process per task)', () => {
     rmSync(join(root, 'dist'), { recursive: true, force: true });
     const out = ok(['run-many', '-t', 'generate', '-p', 'alpha,gamma', '--skip-nx-cache'], { NX_BATCH_MODE: 'false' });

@@ -125,9 +125,9 @@ describe('createNodes', () => {
     const alpha = run(root, SCORE_FILES, { schemaLocations: ['schemas/{{ .NormalizedKubernetesVersion }}/_definitions.json'] })[0]![1].projects!['services/alpha']!;
     expect(alpha.targets!['validate']).toMatchObject({
       executor: '@score-nx/nx-plugin:validate',
-      dependsOn: ['generate'],
+      dependsOn: [{ target: 'generate' }],
+      // No render files: the validate hasher hashes the generate task's hash (executors/validate/hasher.ts).
       inputs: [
-        { dependentTasksOutputFiles: '**/*', transitive: false },
         // The schema files it reads, per Kubernetes version: pulling schemas invalidates exactly these validations.
         '{workspaceRoot}/schemas/v1.31.0/_definitions.json',
         '{workspaceRoot}/schemas/v1.32.0/_definitions.json',
@@ -190,7 +190,7 @@ describe('createNodes', () => {
     expect(alpha.targets!['render']!.outputs).toEqual(['{workspaceRoot}/out/k8s/{options.outputDirs.dev}', '{workspaceRoot}/out/k8s/{options.outputDirs.prod}']);
     expect(alpha.targets!['render']!.options.outputDirs).toEqual({ dev: 'dev/alpha', prod: 'prod/alpha' });
     expect(Object.keys(alpha.targets!['render']!.configurations!)).toEqual(['dev', 'prod']);
-    expect(alpha.targets!['check']!.dependsOn).toEqual(['render']);
+    expect(alpha.targets!['check']!.dependsOn).toEqual([{ target: 'render' }]);
   });
 
   it('rejects an environment option that environments/ does not define', () => {
@@ -235,7 +235,6 @@ describe('createNodes', () => {
       'schemas/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json',
     ]);
     expect(validate.inputs).toEqual([
-      { dependentTasksOutputFiles: '**/*', transitive: false },
       '{workspaceRoot}/schemas/crds/**/*',
       '{workspaceRoot}/schemas/kubernetes/v1.31.0/_definitions.json',
       '{workspaceRoot}/schemas/kubernetes/v1.32.0/_definitions.json',

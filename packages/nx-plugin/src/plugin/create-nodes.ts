@@ -305,8 +305,12 @@ function validateTarget({ name, shared, options, deploys, deployed, failure }: T
   return {
     executor: `${EXECUTOR_PACKAGE}:validate`,
     cache: true,
-    dependsOn: [options.generateTargetName],
-    inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, ...schemaInputs(options.schemaLocations, deployed.map((e) => versions[e]).filter((v) => v !== undefined)), { externalDependencies: [] }],
+    // The object form, not the string: Nx expands a string dependsOn by looking the project up among every project's
+    // names for every task (Object.keys of the whole graph per task: quadratic in the number of services).
+    dependsOn: [{ target: options.generateTargetName }],
+    // The renders are not inputs here: the validate hasher hashes the generate task's hash instead of its files
+    // (Nx would expand and read every render again for every validate task).
+    inputs: [...schemaInputs(options.schemaLocations, deployed.map((e) => versions[e]).filter((v) => v !== undefined)), { externalDependencies: [] }],
     outputs: [],
     options: {
       environment: ALL_ENVIRONMENTS,

@@ -68,3 +68,24 @@ describe('validate: admission checks', () => {
     expect(await validate(`${vs('2s')}---\n${svc}`)).toEqual({ success: true, lines: ['web (dev, Kubernetes 1.33.0): 2 valid'] });
   });
 });
+
+describe('validate: a policies/ file that does not parse', () => {
+  it('fails the task with the file, line and column, and no stack trace', async () => {
+    // A workspace of its own: the policy folder is read once per process and workspace.
+    const other = mkdtempSync(join(tmpdir(), 'validate-policies-'));
+    try {
+      mkdirSync(join(other, 'policies'));
+      writeFileSync(join(other, 'policies/broken.yaml'), 'kind: ValidatingAdmissionPolicy\nspec: [\n');
+      mkdirSync(join(other, 'dist/manifests/dev/web'), { recursive: true });
+      writeFileSync(join(other, 'dist/manifests/dev/web/manifests.yaml'), svc);
+      const options = { environment: 'dev', environments: ['dev'], kubernetesVersions: { dev: '1.33.0' }, schemaLocations: [join(root, 'schemas/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json')] };
+      const outcome = await runValidate(options, { project: 'web', target: 'validate', configuration: undefined }, { ...context, root: other, cwd: other }, new Map());
+      expect(outcome.success).toBe(false);
+      expect(outcome.lines).toHaveLength(1);
+      expect(outcome.lines[0]).toMatch(/^policies\/broken\.yaml:3:1: /);
+      expect(outcome.lines[0]).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+});

@@ -17,3 +17,12 @@ export function checkRenderFile(root: string, file: string, content: Buffer, env
   }
   return admission.checkRender(admission.renderObjects(file, content.toString('utf8')), folder, environment);
 }
+
+/**
+ * A policies/ file or a render that @score-nx/admission cannot read: its message names the file, line and column, so
+ * it is printed as it is (no stack). Only checked when the package is loaded, which it is when it threw.
+ */
+export function isAdmissionInputError(err: unknown): err is Error {
+  const loaded = require.cache[require.resolve('@score-nx/admission')];
+  return loaded !== undefined && err instanceof (loaded.exports as typeof Admission).AdmissionInputError;
+}

@@ -2,12 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger } from '@nx/devkit';
 import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
-import { ALL_ENVIRONMENTS, MANIFESTS_FILE, outputDir } from '../../paths';
+import { ALL_ENVIRONMENTS } from '../../paths';
 import { checkConfiguration, describeError, streamBatch } from '../shared';
 import type { BatchExecutorTaskResult, TaskOutcome, TaskRef } from '../shared';
-import { checkRenderFile } from './admission';
+import { checkRenderFile, isAdmissionInputError } from './admission';
 import { createValidator } from './kubeconform';
 import type { KubeconformValidator } from './kubeconform';
+import { validatedRenders } from './renders';
 import type { ValidateExecutorOptions } from './schema';
 
 /** Validators by options, shared by the tasks of one process. */
@@ -20,18 +21,15 @@ export async function runValidate(options: ValidateExecutorOptions, task: TaskRe
   if (options.serviceError !== undefined) return { success: false, lines: [options.serviceError] };
   try {
     const service = task.project;
-    const outputRoot = options.outputRoot ?? 'dist/manifests';
-    const environment = options.environment ?? ALL_ENVIRONMENTS;
-    const deployed = options.environments;
-    const envs = environment === ALL_ENVIRONMENTS ? (deployed ?? []) : deployed === undefined || deployed.includes(environment) ? [environment] : [];
-    if (envs.length === 0) {
+    const renders = validatedRenders(options, service);
+    if (renders.length === 0) {
+      const environment = options.environment ?? ALL_ENVIRONMENTS;
       return { success: true, lines: [`${service} does not deploy to ${environment === ALL_ENVIRONMENTS ? 'any environment' : environment}: nothing to validate`] };
     }
     let success = true;
-    for (const env of envs) {
+    for (const { env, file } of renders) {
       const kubernetesVersion = options.kubernetesVersions?.[env];
       if (!kubernetesVersion) return { success: false, lines: [...lines, `${service}:${task.target}: no Kubernetes version for environment '${env}' in the options`] };
-      const file = `${outputDir(outputRoot, env, service)}/${MANIFESTS_FILE}`;
       const abs = join(context.root, file);
       if (!existsSync(abs)) return { success: false, lines: [...lines, `${file}: missing; run ${service}:generate:${env} first`] };
       const validatorOptions = {
@@ -89,7 +87,7 @@ export async function runValidate(options: ValidateExecutorOptions, task: TaskRe
     }
     return { success, lines };
   } catch (err) {
-    return { success: false, lines: [...lines, describeError(err)] };
+    return { success: false, lines: [...lines, isAdmissionInputError(err) ? err.message : describeError(err)] };
   }
 }
 
