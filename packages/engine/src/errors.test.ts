@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DocumentError, UserError } from './errors';
+import { DocumentError, isUserError, UserError } from './errors';
 
 describe('messages are printable', () => {
   it('a user error escapes ESC, CR, DEL, C1 and U+2028/2029 and keeps line feeds and tabs (multi-line reports)', () => {
@@ -10,5 +10,18 @@ describe('messages are printable', () => {
     const err = new DocumentError(['containers', 'a\nb\u001b[2J'], "no provisioner for type 'x\ny'").inFile('services/s/score.yaml', () => ({ line: 3, col: 5 }));
     expect(err.message).toBe("services/s/score.yaml:3:5: containers.a\\nb\\u001B[2J: no provisioner for type 'x\\ny'");
     expect(err.detail).toBe("no provisioner for type 'x\ny'");
+  });
+});
+
+describe('isUserError', () => {
+  it('knows a UserError of another copy of the engine (the plugin requires the built engine, a test holds the sources)', () => {
+    class OtherCopyUserError extends Error {
+      readonly [Symbol.for('@score-nx/engine:UserError')] = true;
+    }
+    expect(isUserError(new DocumentError([], 'bad', 'a.yaml'))).toBe(true);
+    expect(isUserError(new OtherCopyUserError('bad'))).toBe(true);
+    expect(isUserError(new Error('bug'))).toBe(false);
+    expect(isUserError(Object.assign(new Error('bug'), { name: 'UserError' }))).toBe(false);
+    expect(isUserError('UserError')).toBe(false);
   });
 });

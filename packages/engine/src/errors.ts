@@ -39,8 +39,15 @@ export function printableMessage(message: string, oneLine = false): string {
  * An error caused by the user's input (a Score file, a service config, a provisioner definition...).
  * The CLI prints `message` as-is, without a stack trace, and exits 1. Control characters in it are escaped.
  */
+/**
+ * Marks a UserError across copies of the engine: a process can load two (the plugin's executors require the built
+ * engine lazily, while a test or a bundle holds the sources), and `instanceof` only knows its own copy's class.
+ */
+const USER_ERROR = Symbol.for('@score-nx/engine:UserError');
+
 export class UserError extends Error {
   override readonly name = 'UserError';
+  readonly [USER_ERROR] = true;
   constructor(message: string, options?: ErrorOptions) {
     super(printableMessage(message), options);
   }
@@ -81,7 +88,7 @@ export class DocumentError extends UserError {
 }
 
 export function isUserError(err: unknown): err is UserError {
-  return err instanceof UserError;
+  return err instanceof UserError || (typeof err === 'object' && err !== null && (err as { [USER_ERROR]?: unknown })[USER_ERROR] === true);
 }
 
 /** At most this many errors of one file are printed; the rest are counted ("… and 4 more errors"). */
