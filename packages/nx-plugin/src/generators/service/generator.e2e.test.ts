@@ -9,7 +9,7 @@ import { runNx } from '../../test-support/nx';
 
 /**
  * End to end with the real nx binary: a temp git workspace with this repository's environments, provisioner library
- * and schemas (prod pins release 1.0.0, cut here), and the Done-when of the scaffolding: the generated service
+ * and schemas (prod pins release 1.1.0, cut here), and the Done-when of the scaffolding: the generated service
  * renders and validates in every environment with no edit.
  */
 const repoRoot = resolve(__dirname, '../../../../..');
@@ -33,7 +33,8 @@ describe('nx g @score-nx/nx-plugin:service (real nx binary)', { timeout: 180_000
     git('init', '-q', '-b', 'main');
     git('add', '-A');
     git('commit', '-q', '-m', 'init');
-    cutRelease(root, '1.0.0');
+    // The copied environments/prod.yaml pins the repository's current release: cut that version here.
+    cutRelease(root, '1.1.0');
   }, 120_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -56,7 +57,7 @@ describe('nx g @score-nx/nx-plugin:service (real nx binary)', { timeout: 180_000
   it('creates a service that renders and validates in every environment', () => {
     const created = nx(['g', '@score-nx/nx-plugin:service', 'payments-api', '--resources', 'postgres,redis', '--namespace', 'payments', '--no-interactive']);
     expect(created.code).toBe(0);
-    for (const line of ['dev, library workspace', 'preview, library workspace', 'prod, library 1.0.0', 'staging, library workspace']) expect(created.out).toContain(`rendered payments-api (${line}): 7 objects`);
+    for (const line of ['dev, library workspace', 'preview, library workspace', 'prod, library 1.1.0', 'staging, library workspace']) expect(created.out).toContain(`rendered payments-api (${line}): 7 objects`);
     const score = readFileSync(join(root, 'services/payments-api/score.yaml'), 'utf8');
     expect(score.split('\n')[0]).toBe('# yaml-language-server: $schema=../../.score.schema.json');
     expect(score).toContain('  postgres:\n    type: postgres\n');
