@@ -38,7 +38,7 @@ export function describeError(err: unknown): string {
   // The engine is required here, not imported: the validate executor shares this file and never loads the engine
   // otherwise (loading it cost a validate batch process 1.3 CPU-s, most of it compiling the engine's schemas).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { isUserError } = require('@score-nx/engine') as { isUserError: typeof IsUserError };
+  const { isUserError }: { isUserError: typeof IsUserError } = require('@score-nx/engine');
   if (isUserError(err)) return err.message;
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
