@@ -25,13 +25,14 @@
 // Modes: batch (the default: the plugin's executors set preferBatch), nobatch (NX_BATCH_MODE=false: one process per
 // task, slow: ~640 s at 500 services), batch-inprocess (NX_ISOLATE_PLUGINS=false).
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setInterval, clearInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { syntheticWorkspace } from './workspace.mjs';
+import { sampleTree } from './process-tree.mjs';
 import { loadAverage, median, option } from './stats.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -87,8 +88,6 @@ const hasTime = existsSync('/usr/bin/time');
 const loadBefore = loadAverage();
 const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' };
 const TICKS_PER_SECOND = 100; // sysconf(_SC_CLK_TCK) on Linux
-const PAGE_KB = 4;
-
 /** What a process of the tree is, from its command line. */
 function kindOf(pid) {
   let cmdline = '';
@@ -103,29 +102,6 @@ function kindOf(pid) {
   if (cmdline.includes('engine-floor.mjs')) return 'engine';
   if (/nx(\.js)?\0/.test(cmdline)) return 'nx';
   return 'other';
-}
-
-/** One pass over /proc: per process of the tree under `pid`, its user and system ticks and RSS (KB). */
-function sampleTree(pid) {
-  const parent = new Map();
-  const stat = new Map();
-  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      const text = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(p), Number(f[1]));
-      stat.set(Number(p), { user: Number(f[11]), sys: Number(f[12]), rssKb: Number(f[21]) * PAGE_KB });
-    } catch {
-      /* gone */
-    }
-  }
-  const tree = new Map();
-  for (const [p, s] of stat) {
-    let q = p;
-    while (q && q !== pid && parent.has(q)) q = parent.get(q);
-    if (q === pid) tree.set(p, s);
-  }
-  return tree;
 }
 
 function measure(root, label, nxArgs, extraEnv = {}, script = nxBin) {

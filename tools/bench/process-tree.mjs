@@ -12,27 +12,29 @@ import { clearInterval, setInterval } from 'node:timers';
 const TICKS_PER_SECOND = 100; // sysconf(_SC_CLK_TCK) on Linux
 const hasTime = existsSync('/usr/bin/time');
 
-/** utime and stime (ticks) of pid and of each of its descendants, from /proc. */
-export function treeTicks(pid) {
+const PAGE_KB = 4;
+
+/** One pass over /proc: per process of the tree under `pid`, its user and system ticks and its RSS (KB). */
+export function sampleTree(pid) {
   const parent = new Map();
-  const own = new Map();
+  const stat = new Map();
   for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const text = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
       parent.set(Number(p), Number(f[1]));
-      own.set(Number(p), { user: Number(f[11]), sys: Number(f[12]) });
+      stat.set(Number(p), { user: Number(f[11]), sys: Number(f[12]), rssKb: Number(f[21]) * PAGE_KB });
     } catch {
       /* gone */
     }
   }
-  const out = new Map();
-  for (const [p, t] of own) {
+  const tree = new Map();
+  for (const [p, s] of stat) {
     let q = p;
     while (q && q !== pid && parent.has(q)) q = parent.get(q);
-    if (q === pid) out.set(p, t);
+    if (q === pid) tree.set(p, s);
   }
-  return out;
+  return tree;
 }
 
 /**
@@ -51,7 +53,7 @@ export function measureProcess(argv, { cwd, env }) {
     const child = spawn(cmd, rest, { cwd, env, stdio: ['ignore', outFd, errFd] });
     const seen = new Map();
     const sample = () => {
-      for (const [pid, t] of treeTicks(child.pid)) {
+      for (const [pid, t] of sampleTree(child.pid)) {
         const last = seen.get(pid);
         seen.set(pid, { user: Math.max(last?.user ?? 0, t.user), sys: Math.max(last?.sys ?? 0, t.sys) });
       }
