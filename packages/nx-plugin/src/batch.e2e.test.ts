@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cutRelease } from '@score-nx/engine';
 import { ensurePluginBuilt } from './test-support/build';
 import { runNx } from './test-support/nx';
-import { sampleWorkspace, service, tempWorkspace, writeFiles } from './test-support/workspace';
+import { nxGitWorkspace, type NxGitWorkspace } from './test-support/nx-workspace';
+import { sampleWorkspace, service, writeFiles } from './test-support/workspace';
 
 /**
  * Batch mode (what makes run-many fast: every generate task of a run in one process) when a batch is not the happy
@@ -23,11 +22,7 @@ const ok = (args: string[]) => {
   if (r.code !== 0) throw new Error(`nx ${args.join(' ')} failed (${r.code}):\n${r.out}`);
   return r.out;
 };
-const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' }).toString().trim();
-const commit = (message: string) => {
-  git('add', '-A');
-  git('-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-q', '-m', message);
-};
+let commit: NxGitWorkspace['commit'] = () => {};
 const manifests = (env: string, svc: string) => join(root, 'dist/manifests', env, svc, 'manifests.yaml');
 /** The tasks nx printed as taken from the cache. */
 const fromCache = (out: string) => [...out.matchAll(/nx run (\S+)\s+\[(?:local cache|existing outputs match the cache, left as is)\]/g)].map((m) => m[1]!).sort();
@@ -38,22 +33,7 @@ const BROKEN_DELTA = service('services/delta', { name: 'delta', namespace: 'sear
 describe('batch mode (real nx binary)', { timeout: 180_000 }, () => {
   beforeAll(() => {
     ensurePluginBuilt(repoRoot);
-    ({ root, dispose } = tempWorkspace(
-      {
-        ...sampleWorkspace(),
-        'services/delta/score.yaml': BROKEN_DELTA,
-        'package.json': '{ "name": "e2e-batch", "private": true }\n',
-        '.gitignore': 'node_modules\ndist\n.nx\n',
-        'nx.json': JSON.stringify({ neverConnectToCloud: true, defaultBase: 'main', plugins: [{ plugin: '@score-nx/nx-plugin', options: {} }] }, null, 2),
-      },
-      'score-nx-e2e-batch-',
-    ));
-    rmSync(join(root, 'provisioner-releases.yaml'));
-    symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
-    git('init', '-q', '-b', 'main');
-    commit('init');
-    cutRelease(root, '1.0.0');
-    commit('release 1.0.0');
+    ({ root, dispose, commit } = nxGitWorkspace(repoRoot, 'e2e-batch', { ...sampleWorkspace(), 'services/delta/score.yaml': BROKEN_DELTA }));
   }, 60_000);
   afterAll(() => dispose());
 

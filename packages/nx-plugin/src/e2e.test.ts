@@ -1,41 +1,27 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cutRelease } from '@score-nx/engine';
 import { ensurePluginBuilt } from './test-support/build';
-import { sampleWorkspace, tempWorkspace, writeFiles } from './test-support/workspace';
+import { runNx } from './test-support/nx';
+import { nxGitWorkspace, type NxGitWorkspace } from './test-support/nx-workspace';
+import { sampleWorkspace, writeFiles } from './test-support/workspace';
 
 /**
  * End to end: a temp git workspace with its node_modules linked to this repository's, running the real nx binary
  * (no daemon, no cloud) on the compiled plugin (packages/nx-plugin/dist, built by `npm ci` → prepare, or here).
  */
 const repoRoot = resolve(__dirname, '../../..');
-const nxBin = join(repoRoot, 'node_modules', 'nx', (createRequire(join(repoRoot, 'package.json'))('nx/package.json') as { bin: { nx: string } }).bin.nx);
 let root = '';
 let dispose = () => {};
 
-function nx(args: string[], env: Record<string, string> = {}): { code: number; out: string } {
-  const r = spawnSync(process.execPath, [nxBin, ...args, '--outputStyle=static'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: '', NX_BATCH_MODE: '', CI: 'true', NX_ISOLATE_PLUGINS: 'false', FORCE_COLOR: '0', NO_COLOR: '1', ...env },
-    timeout: 60_000,
-  });
-  // eslint-disable-next-line no-control-regex
-  return { code: r.status ?? -1, out: `${r.stdout}\n${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '') };
-}
+// Batch mode and the task cache as configured (the defaults), whatever the calling shell sets.
+const nx = (args: string[], env: Record<string, string> = {}) => runNx(repoRoot, root, args, { NX_SKIP_NX_CACHE: '', NX_BATCH_MODE: '', ...env });
 const ok = (args: string[], env?: Record<string, string>) => {
   const r = nx(args, env);
   if (r.code !== 0) throw new Error(`nx ${args.join(' ')} failed (${r.code}):\n${r.out}`);
   return r.out;
 };
-const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' }).toString().trim();
-const commit = (message: string) => {
-  git('add', '-A');
-  git('-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-q', '-m', message);
-};
+let commit: NxGitWorkspace['commit'] = () => {};
 const lastLine = (out: string) => out.trim().split('\n').pop()!;
 const affected = () => (JSON.parse(lastLine(ok(['show', 'projects', '--affected', '--base=HEAD', '--json']))) as string[]).sort();
 const CACHED = /\[(local cache|existing outputs match the cache, left as is)\]/g;
@@ -45,21 +31,7 @@ const manifests = (env: string, svc: string) => join(root, 'dist/manifests', env
 describe('nx plugin end to end (real nx binary)', { timeout: 120_000 }, () => {
   beforeAll(() => {
     ensurePluginBuilt(repoRoot);
-    ({ root, dispose } = tempWorkspace(
-      {
-        ...sampleWorkspace(),
-        'package.json': '{ "name": "e2e", "private": true }\n',
-        '.gitignore': 'node_modules\ndist\n.nx\n',
-        'nx.json': JSON.stringify({ neverConnectToCloud: true, defaultBase: 'main', plugins: [{ plugin: '@score-nx/nx-plugin', options: {} }] }, null, 2),
-      },
-      'score-nx-e2e-',
-    ));
-    rmSync(join(root, 'provisioner-releases.yaml'));
-    symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
-    git('init', '-q', '-b', 'main');
-    commit('init');
-    cutRelease(root, '1.0.0');
-    commit('release 1.0.0');
+    ({ root, dispose, commit } = nxGitWorkspace(repoRoot, 'e2e', sampleWorkspace()));
   }, 60_000);
   afterAll(() => dispose());
 
