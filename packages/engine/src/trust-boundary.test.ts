@@ -18,6 +18,14 @@ function scoreDir(text: string | Buffer, files: Record<string, string> = {}): st
   return dir;
 }
 const renderError = (dir: string) => thrown(() => renderScoreFile(join(dir, 'score.yaml'), 'score.yaml'), UserError).message;
+/** A workspace (createWorkspace's environments and library) with one service, services/web. */
+function workspace(): string {
+  const root = createWorkspace().root;
+  mkdirSync(join(root, 'services/web'), { recursive: true });
+  writeFileSync(join(root, 'services/web/score.yaml'), scoreYaml('web'));
+  return root;
+}
+const generateError = (root: string) => thrown(() => generateService({ workspaceRoot: root, serviceDir: 'services/web', environment: 'dev' }), UserError).message;
 const HEAD = 'apiVersion: score.dev/v1b1\nmetadata: {name: web}\n';
 
 describe('own-property lookups on user-chosen names', () => {
@@ -85,25 +93,18 @@ describe('limits', () => {
   });
 
   it('a FIFO where service-config.yaml or an environment file should be is refused at once instead of hanging', () => {
-    const root = createWorkspace().root;
-    mkdirSync(join(root, 'services/web'), { recursive: true });
-    writeFileSync(join(root, 'services/web/score.yaml'), scoreYaml('web'));
+    const root = workspace();
     execFileSync('mkfifo', [join(root, 'services/web/service-config.yaml')]);
-    const generate = () => generateService({ workspaceRoot: root, serviceDir: 'services/web', environment: 'dev' });
-    expect(thrown(generate, UserError).message).toBe('services/web/service-config.yaml: the service config is not a regular file (a FIFO, socket or device)');
+    expect(generateError(root)).toBe('services/web/service-config.yaml: the service config is not a regular file (a FIFO, socket or device)');
     rmSync(join(root, 'services/web/service-config.yaml'));
     execFileSync('mkfifo', [join(root, 'environments/qa.yaml')]);
-    expect(thrown(generate, UserError).message).toBe('environments/qa.yaml: the environment definition is not a regular file (a FIFO, socket or device)');
+    expect(generateError(root)).toBe('environments/qa.yaml: the environment definition is not a regular file (a FIFO, socket or device)');
   });
 
   it('a device where an environment file should be (a link to /dev/zero) is refused instead of read forever', () => {
-    const root = createWorkspace().root;
-    mkdirSync(join(root, 'services/web'), { recursive: true });
-    writeFileSync(join(root, 'services/web/score.yaml'), scoreYaml('web'));
+    const root = workspace();
     symlinkSync('/dev/zero', join(root, 'environments/qa.yaml'));
-    expect(thrown(() => generateService({ workspaceRoot: root, serviceDir: 'services/web', environment: 'dev' }), UserError).message).toBe(
-      'environments/qa.yaml: the environment definition is not a regular file (a FIFO, socket or device)',
-    );
+    expect(generateError(root)).toBe('environments/qa.yaml: the environment definition is not a regular file (a FIFO, socket or device)');
   });
 
   // A device node inside the service folder needs mknod (root with CAP_MKNOD); a link to /dev/zero leaves the folder.
@@ -121,25 +122,13 @@ describe('limits', () => {
     expect(renderError(dir)).toBe("score.yaml:7:16: containers.web.files./etc/z.source: source 'zero' is not a regular file (a FIFO, socket or device)");
     execFileSync('mknod', [join(dir, 'score-dev.yaml'), 'c', '1', '5']);
     expect(thrown(() => renderScoreFile(join(dir, 'score-dev.yaml'), 'score-dev.yaml'), UserError).message).toBe('score-dev.yaml: the Score file is not a regular file (a FIFO, socket or device)');
-    const root = createWorkspace().root;
-    mkdirSync(join(root, 'services/web'), { recursive: true });
-    writeFileSync(join(root, 'services/web/score.yaml'), scoreYaml('web'));
+    const root = workspace();
     execFileSync('mknod', [join(root, 'services/web/service-config.yaml'), 'c', '1', '5']);
-    expect(thrown(() => generateService({ workspaceRoot: root, serviceDir: 'services/web', environment: 'dev' }), UserError).message).toBe(
-      'services/web/service-config.yaml: the service config is not a regular file (a FIFO, socket or device)',
-    );
+    expect(generateError(root)).toBe('services/web/service-config.yaml: the service config is not a regular file (a FIFO, socket or device)');
   });
 });
 
 describe('files that are not what they should be', () => {
-  function workspace(): string {
-    const root = createWorkspace().root;
-    mkdirSync(join(root, 'services/web'), { recursive: true });
-    writeFileSync(join(root, 'services/web/score.yaml'), scoreYaml('web'));
-    return root;
-  }
-  const generateError = (root: string) => thrown(() => generateService({ workspaceRoot: root, serviceDir: 'services/web', environment: 'dev' }), UserError).message;
-
   it('a directory or a dangling symlink where service-config.yaml should be', () => {
     const root = workspace();
     mkdirSync(join(root, 'services/web/service-config.yaml'));
