@@ -17,7 +17,7 @@ export { loadScoreFile } from './score/load-score';
 export { loadEnvironments } from './environments/environments';
 export type { EnvironmentDefinition } from './environments/environments';
 export { loadServiceConfig, libraryVersionFor, SERVICE_CONFIG_FILE } from './environments/service-config';
-export type { ServiceConfig } from './environments/service-config';
+export type { LibraryPins, ServiceConfig } from './environments/service-config';
 export { loadLibrarySettings, withMetadataDefaults, workspaceLibrary, LIBRARY_DIR } from './provisioners/library';
 export type { LibrarySettings, PlatformKeys } from './provisioners/library';
 export { readReleases, cutRelease, RELEASES_FILE } from './provisioners/releases';
@@ -29,6 +29,7 @@ export type { EmittedKind } from './provisioners/emitted-kinds';
 // The workspace: services, sharing, ownership
 export { findServiceFolders, scanServices, workspaceSharing, sharingFingerprint, renderedOutputs, SHARED_OUTPUT } from './sharing';
 export type { ScannedService, Sharing } from './sharing';
+export type { ScanMemoOptions } from './scan-memo';
 export { checkOwnership } from './ownership-check';
 
 // Delivery and catalog

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
@@ -8,8 +8,11 @@ import { UserError } from './errors';
 import { byCodeUnit } from './util/compare';
 import { sortKeys } from './output/canonical-yaml';
 import type { EnvironmentDefinition } from './environments/environments';
-import { loadServiceConfig } from './environments/service-config';
-import type { ServiceConfig } from './environments/service-config';
+import { loadServiceConfig, SERVICE_CONFIG_FILE } from './environments/service-config';
+import type { LibraryPins } from './environments/service-config';
+import { ScanMemo } from './scan-memo';
+import type { ScanMemoOptions } from './scan-memo';
+import { parseYamlMapping } from './util/yaml-source';
 import { dnsLabel } from './provisioners/names';
 import { resourceUid } from './provisioners/runtime';
 import type { ScoreResource } from './score/types';
@@ -46,10 +49,25 @@ function scoreFolders(root: string): string[] {
   return found.sort(byCodeUnit);
 }
 
+type ParsedScore = { metadata?: Record<string, unknown>; resources?: Record<string, ScoreResource> } | null;
+
 /** The parsed score.yaml of a folder, or undefined when it cannot be read or parsed. */
-function readScore(root: string, path: string): { metadata?: Record<string, unknown>; resources?: Record<string, ScoreResource> } | null | undefined {
+function readScore(root: string, path: string): ParsedScore | undefined {
+  const text = readScoreText(root, path);
+  return text === undefined ? undefined : parseScoreText(text);
+}
+
+function readScoreText(root: string, path: string): string | undefined {
   try {
-    return parse(readFileSync(join(root, path, 'score.yaml'), 'utf8')) as { metadata?: Record<string, unknown>; resources?: Record<string, ScoreResource> } | null;
+    return readFileSync(join(root, path, 'score.yaml'), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parseScoreText(text: string): ParsedScore | undefined {
+  try {
+    return parse(text) as ParsedScore;
   } catch {
     return undefined;
   }
@@ -70,29 +88,76 @@ export interface ScannedService {
   path: string;
   metadata: Record<string, unknown>;
   resources: Record<string, ScoreResource>;
-  config: ServiceConfig | undefined;
+  /** Its service-config.yaml as far as sharing and library versions need it: where it deploys, which library it pins. */
+  config: LibraryPins | undefined;
 }
 
 /**
  * One read of every service of the workspace (score.yaml parsed once, service-config.yaml loaded once), by path.
  * A service that cannot be read (unparsable, no metadata.name, broken service config) is left out: its own render
  * reports the problem. Environment-independent, so one scan serves the sharing of every environment.
+ * `memo`: keep the parses in a file for the next scan, in this process or another (see ScanMemoOptions).
  */
-export function scanServices(root: string): ScannedService[] {
+export function scanServices(root: string, memo?: ScanMemoOptions): ScannedService[] {
+  const parses = new ScanMemo(memo);
   const services: ScannedService[] = [];
   for (const path of scoreFolders(root)) {
-    const score = readScore(root, path);
+    const text = readScoreText(root, path);
+    if (text === undefined) continue;
+    const score = parses.get('score', text, () => parseScoreText(text) ?? UNREADABLE);
+    if (score === UNREADABLE) continue;
     const name = score?.metadata?.['name'];
     if (typeof name !== 'string' || name === '') continue;
-    let config: ServiceConfig | undefined;
-    try {
-      config = loadServiceConfig(join(root, path), path);
-    } catch {
-      continue;
-    }
+    const config = scannedConfig(root, path, parses);
+    if (config === UNREADABLE) continue;
     services.push({ name, path, metadata: score!.metadata!, resources: score!.resources ?? {}, config });
   }
+  parses.save();
   return services;
+}
+
+/** A file the scan could not read or parse: memoised too, so that a broken file is not parsed again each time. */
+const UNREADABLE = 'unreadable';
+
+/** The library pins of a folder's service-config.yaml (undefined: none), through the memo when it is a plain file. */
+function scannedConfig(root: string, path: string, parses: ScanMemo): LibraryPins | undefined | typeof UNREADABLE {
+  const dir = join(root, path);
+  const load = (): LibraryPins | undefined | typeof UNREADABLE => {
+    try {
+      return loadServiceConfig(dir, path);
+    } catch {
+      return UNREADABLE;
+    }
+  };
+  const abs = join(dir, SERVICE_CONFIG_FILE);
+  const stat = lstatSync(abs, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  // Only a regular file's reading depends on its bytes alone: a symlink (which may lead out of the folder) or
+  // anything else goes through the loader's own checks every time.
+  if (!stat.isFile()) return load();
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(abs);
+  } catch {
+    return load();
+  }
+  const pins = parses.get('service-config', bytes, () => {
+    const config = load();
+    if (config === undefined || config === UNREADABLE) return UNREADABLE;
+    return Object.fromEntries(Object.entries(config.environments).map(([env, e]) => [env, e && e.provisioners !== undefined ? { provisioners: e.provisioners } : {}]));
+  });
+  if (pins === UNREADABLE) return UNREADABLE;
+  const file = path ? `${path}/${SERVICE_CONFIG_FILE}` : SERVICE_CONFIG_FILE;
+  let source: LibraryPins['source'] | undefined;
+  return {
+    file,
+    environments: pins as LibraryPins['environments'],
+    // Positions are needed only for an error message (an invalid pinned version): parsed again then.
+    get source() {
+      source ??= parseYamlMapping(file, bytes.toString('utf8'), 'service config', { exactNumbers: true });
+      return source;
+    },
+  };
 }
 
 export interface Sharing {

@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LIBRARY_DIR, libraryVersionFor, loadEnvironments, loadLibrarySettings, readReleases, scanServices, workspaceLibrary, workspaceSharing } from '@score-nx/engine';
-import type { EnvironmentDefinition, LibrarySettings, PlatformKeys, Release, ScannedService, ServiceConfig, Sharing } from '@score-nx/engine';
+import type { EnvironmentDefinition, LibraryPins, LibrarySettings, PlatformKeys, Release, ScanMemoOptions, ScannedService, Sharing } from '@score-nx/engine';
+import { generatorFingerprint } from './plugin/fingerprint';
+
+/**
+ * Where the engine keeps its parses of the workspace's Score files and service configs between processes: the
+ * task hasher (in the nx process) and the batch process each scan every service, and so does the next command.
+ * In Nx's workspace data folder, so that `nx reset` clears it; salted with the engine and executors' fingerprint.
+ */
+export function scanMemo(root: string): ScanMemoOptions {
+  const data = process.env['NX_WORKSPACE_DATA_DIRECTORY'] ?? process.env['NX_PROJECT_GRAPH_CACHE_DIRECTORY'] ?? join('.nx', 'workspace-data');
+  return { file: join(resolve(root, data), 'score-nx-scan.bin'), salt: generatorFingerprint() };
+}
 
 /**
  * The workspace files outside a service folder that its renders read: environment definitions, the provisioner
@@ -41,7 +52,7 @@ export class WorkspaceState {
 
   /** Every readable service of the workspace, by folder: each score.yaml and service-config.yaml read once. */
   services(): Map<string, ScannedService> {
-    this.scanned ??= new Map(scanServices(this.root).map((s) => [s.path, s]));
+    this.scanned ??= new Map(scanServices(this.root, scanMemo(this.root)).map((s) => [s.path, s]));
     return this.scanned;
   }
 
@@ -82,7 +93,7 @@ export class WorkspaceState {
   }
 
   /** The library version a service uses in an environment (its service-config pin, else the environment's default). */
-  libraryVersion(env: EnvironmentDefinition, config: ServiceConfig | undefined): string {
+  libraryVersion(env: EnvironmentDefinition, config: LibraryPins | undefined): string {
     return libraryVersionFor(env, config);
   }
 
@@ -90,7 +101,7 @@ export class WorkspaceState {
    * Everything outside the service folder that one render depends on, as one string: placed in the target's
    * options per configuration, so Nx hashes it, and checked again by the executor before it renders.
    */
-  fingerprint(envName: string, config: ServiceConfig | undefined): string {
+  fingerprint(envName: string, config: LibraryPins | undefined): string {
     const env = this.environments().get(envName);
     if (!env) return `unknown-environment:${envName}`;
     let version: string;

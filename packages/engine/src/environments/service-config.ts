@@ -54,8 +54,15 @@ export function loadServiceConfig(serviceDir: string, displayDir: string): Servi
   return { file, source: doc, environments: (doc.data['environments'] ?? {}) as ServiceConfig['environments'] };
 }
 
+/** What of a service config decides library versions and where a service deploys: the environments and their pins. */
+export interface LibraryPins {
+  file: string;
+  source: YamlSource;
+  environments: Record<string, { provisioners?: string }>;
+}
+
 /** The library version a service uses in an environment: the service's pin, else the environment's default. */
-export function libraryVersionFor(env: EnvironmentDefinition, config: ServiceConfig | undefined): string {
+export function libraryVersionFor(env: EnvironmentDefinition, config: LibraryPins | undefined): string {
   const version = config?.environments[env.name]?.provisioners ?? env.provisioners;
   if (version !== 'workspace' && !semver.valid(version)) {
     const detail = `library version '${version}' must be 'workspace' or a semantic version such as 1.2.0`;

@@ -3,6 +3,7 @@ import { loadEnvironments } from '../environments/environments';
 import { loadLibrary, releasedLibrary, workspaceLibrary } from '../provisioners/library';
 import type { Library, LibrarySource } from '../provisioners/library';
 import type { ScannedService, Sharing } from '../sharing';
+import type { ScanMemoOptions } from '../scan-memo';
 import { scanServices, workspaceSharing } from '../sharing';
 import type { ResolvedEnvironment } from '../environments/environments';
 
@@ -15,6 +16,9 @@ export class GenerateCache {
   /** The workspace's services, read once for the sharing of every environment. */
   services?: ScannedService[];
   environments?: Map<string, EnvironmentDefinition>;
+
+  /** `scanMemo`: where the scan of the workspace's services may keep its parses for other processes (scanServices). */
+  constructor(readonly scanMemo?: ScanMemoOptions) {}
 
   /** Removes temp folders of extracted releases (command provisioners). */
   dispose(): void {
@@ -30,7 +34,7 @@ export function cachedEnvironments(cache: GenerateCache, root: string): Map<stri
 export function cachedSharing(cache: GenerateCache, root: string, env: ResolvedEnvironment): Sharing {
   let sharing = cache.sharing.get(env.name);
   if (!sharing) {
-    cache.services ??= scanServices(root);
+    cache.services ??= scanServices(root, cache.scanMemo);
     sharing = workspaceSharing(root, env, cache.services);
     cache.sharing.set(env.name, sharing);
   }

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { createScoreNodes } from '../../plugin/create-nodes';
 import { sampleWorkspace, tempWorkspace, writeFiles } from '../../test-support/workspace';
-import { WorkspaceState } from '../../workspace-state';
+import { generatorFingerprint } from '../../plugin/fingerprint';
+import { scanMemo, WorkspaceState } from '../../workspace-state';
 import { generateBatch, newSession, runGenerate } from './executor';
 import { score } from './hasher';
 import type { GenerateExecutorOptions } from './schema';
@@ -201,11 +202,30 @@ describe('generate hasher', () => {
     const task = { id: 'gamma:generate', target: { project: 'gamma', target: 'generate', configuration: 'prod' }, overrides: {} };
     const sharing = () => score(task as never, { projectsConfigurations: context.projectsConfigurations } as never, 'services/gamma', new WorkspaceState(root))['score:prod:sharing'];
     expect(sharing()).toBe('own-ns');
+    // Each WorkspaceState (one per nx process) reads the others' parses from the scan memo: the keys below must
+    // still follow the files' content.
+    expect(existsSync(join(root, '.nx/workspace-data/score-nx-scan.bin'))).toBe(true);
     const delta = (ns: string) => ({ 'services/delta/score.yaml': `apiVersion: score.dev/v1b1\nmetadata: {name: delta, engineNamespace: ${ns}}\ncontainers: {main: {image: nginx}}\n` });
     writeFiles(root, delta('elsewhere'));
     expect(sharing()).toBe('own-ns');
     writeFiles(root, delta('search'));
     expect(sharing()).toBe('shared-ns:search');
+    // Back out of the namespace: the memo holds both versions' parses, the key follows the file.
+    writeFiles(root, delta('elsewhere'));
+    expect(sharing()).toBe('own-ns');
+  });
+
+  it("keeps the scan memo where NX_WORKSPACE_DATA_DIRECTORY says, salted with the engine's fingerprint", () => {
+    const saved = process.env['NX_WORKSPACE_DATA_DIRECTORY'];
+    try {
+      process.env['NX_WORKSPACE_DATA_DIRECTORY'] = 'elsewhere/data';
+      expect(scanMemo('/ws')).toEqual({ file: '/ws/elsewhere/data/score-nx-scan.bin', salt: generatorFingerprint() });
+      delete process.env['NX_WORKSPACE_DATA_DIRECTORY'];
+      expect(scanMemo('/ws').file).toBe('/ws/.nx/workspace-data/score-nx-scan.bin');
+    } finally {
+      if (saved === undefined) delete process.env['NX_WORKSPACE_DATA_DIRECTORY'];
+      else process.env['NX_WORKSPACE_DATA_DIRECTORY'] = saved;
+    }
   });
 });
 

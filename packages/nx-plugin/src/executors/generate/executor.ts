@@ -4,7 +4,7 @@ import { logger } from '@nx/devkit';
 import type { ExecutorContext, PromiseExecutor, TaskGraph } from '@nx/devkit';
 import { checkedPathInside, GenerateCache, generateService, SERVICE_CONFIG_FILE, WORKLOAD_NAME, writeFileAtomic } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS, MANIFESTS_FILE, outputDir } from '../../paths';
-import { WorkspaceState } from '../../workspace-state';
+import { scanMemo, WorkspaceState } from '../../workspace-state';
 import { checkConfiguration, describeError, streamBatch, projectRoot } from '../shared';
 import type { BatchExecutorTaskResult, TaskOutcome, TaskRef } from '../shared';
 import type { GenerateExecutorOptions } from './schema';
@@ -17,7 +17,7 @@ export interface GenerateSession {
 }
 
 export function newSession(root: string): GenerateSession {
-  return { root, cache: new GenerateCache(), state: new WorkspaceState(root) };
+  return { root, cache: new GenerateCache(scanMemo(root)), state: new WorkspaceState(root) };
 }
 
 /** Removes what the session extracted (a pinned release's files, for command provisioners). */

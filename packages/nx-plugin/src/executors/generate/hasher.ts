@@ -4,7 +4,7 @@ import { workspaceRoot } from '@nx/devkit';
 import type { CustomHasher, HasherContext } from '@nx/devkit';
 import { baseHash } from '../base-hash';
 import { loadServiceConfig, sharingFingerprint } from '@score-nx/engine';
-import type { ServiceConfig } from '@score-nx/engine';
+import type { LibraryPins } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../../paths';
 import { generatorFingerprint } from '../../plugin/fingerprint';
 import { WorkspaceState } from '../../workspace-state';
@@ -59,7 +59,7 @@ export function score(task: Parameters<CustomHasher>[0], context: HasherContext,
  * The service config of a project: from the workspace scan the sharing facts come from (one read of every
  * service per nx process), else read here (a Score file the scan does not take, such as a custom scoreFile).
  */
-function serviceConfig(ws: WorkspaceState, projectRoot: string): ServiceConfig | undefined {
+function serviceConfig(ws: WorkspaceState, projectRoot: string): LibraryPins | undefined {
   const scanned = ws.services().get(projectRoot === '.' ? '' : projectRoot);
   if (scanned) return scanned.config;
   try {

@@ -1,0 +1,127 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { libraryVersionFor } from './environments/service-config';
+import type { EnvironmentDefinition } from './environments/environments';
+import { scanServices } from './sharing';
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'score-nx-scan-memo-'));
+  made.push(root);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+const score = (name: string, extra = '') => `apiVersion: score.dev/v1b1\nmetadata:\n  name: ${name}\n  team: t1\ncontainers:\n  web: {image: nginx}\n${extra}`;
+const FILES = {
+  'services/a/score.yaml': score('a', 'resources:\n  db: {type: postgres, id: shared-db}\n  n: {type: thing, class: big, params: {x: .inf}}\n'),
+  'services/a/service-config.yaml': 'environments:\n  dev: {provisioners: 1.2.0, images: {web: nginx:1}}\n  prod: {}\n',
+  'services/b/score.yaml': score('b'),
+  'services/broken/score.yaml': 'metadata: [unclosed\n',
+  'services/badconfig/score.yaml': score('badconfig'),
+  'services/badconfig/service-config.yaml': 'environments:\n  dev: {provisioners: 7}\n',
+};
+
+/** What a scan yields, as plain data (the lazy `source` of a config left out: it is compared apart). */
+const plain = (root: string, memo?: { file: string; salt: string }) =>
+  scanServices(root, memo).map((s) => ({ ...s, config: s.config && { file: s.config.file, environments: s.config.environments } }));
+
+describe('scanServices with a memo (content-keyed parses kept between processes)', () => {
+  it('gives exactly what a scan without the memo gives, the first time and from the memo', () => {
+    const root = workspace(FILES);
+    const memo = { file: join(root, '.nx/workspace-data/scan.bin'), salt: 'engine-1' };
+    const expected = plain(root);
+    expect(expected.map((s) => s.name)).toEqual(['a', 'b']);
+    expect(expected[0]!.config).toEqual({ file: 'services/a/service-config.yaml', environments: { dev: { provisioners: '1.2.0' }, prod: {} } });
+    expect(expected[0]!.resources['n']).toEqual({ type: 'thing', class: 'big', params: { x: Infinity } });
+    expect(plain(root, memo)).toEqual(expected);
+    expect(existsSync(memo.file)).toBe(true);
+    const written = statSync(memo.file).mtimeMs;
+    expect(plain(root, memo)).toEqual(expected);
+    // Nothing new was parsed: the memo is not rewritten.
+    expect(statSync(memo.file).mtimeMs).toBe(written);
+  });
+
+  it('reads a changed file again: the memo is keyed by content, not by path or time', () => {
+    const root = workspace(FILES);
+    const memo = { file: join(root, 'memo.bin'), salt: 's' };
+    plain(root, memo);
+    writeFileSync(join(root, 'services/b/score.yaml'), score('b-renamed'));
+    writeFileSync(join(root, 'services/a/service-config.yaml'), 'environments:\n  staging: {}\n');
+    writeFileSync(join(root, 'services/broken/score.yaml'), score('fixed'));
+    const scanned = plain(root, memo);
+    expect(scanned.map((s) => s.name)).toEqual(['a', 'b-renamed', 'fixed']);
+    expect(scanned[0]!.config!.environments).toEqual({ staging: {} });
+    expect(scanned).toEqual(plain(root));
+  });
+
+  it('ignores a memo written under another salt, and a corrupt or truncated one', () => {
+    const root = workspace(FILES);
+    const file = join(root, 'memo.bin');
+    plain(root, { file, salt: 'old-engine' });
+    // A memo entry that lies about a file's parse is believed only under its own salt.
+    writeFileSync(join(root, 'services/b/score.yaml'), score('b2'));
+    expect(plain(root, { file, salt: 'new-engine' }).map((s) => s.name)).toEqual(['a', 'b2']);
+    for (const bytes of [Buffer.from('not a memo'), readFileSync(file).subarray(0, 20), Buffer.alloc(0)]) {
+      writeFileSync(file, bytes);
+      expect(plain(root, { file, salt: 'new-engine' })).toEqual(plain(root));
+    }
+  });
+
+  it('never takes a symlinked service config from the memo: the loader checks where it leads every time', () => {
+    const outside = workspace({ 'config.yaml': 'environments:\n  dev: {}\n' });
+    const root = workspace({ 'services/s/score.yaml': score('s'), 'services/s/service-config.yaml': 'environments:\n  dev: {}\n' });
+    const memo = { file: join(root, 'memo.bin'), salt: 's' };
+    expect(plain(root, memo).map((s) => s.name)).toEqual(['s']);
+    // The same bytes, now through a symlink out of the service folder: the scan leaves the service out, as
+    // loadServiceConfig refuses it, although the memo holds a parse of exactly these bytes.
+    rmSync(join(root, 'services/s/service-config.yaml'));
+    symlinkSync(join(outside, 'config.yaml'), join(root, 'services/s/service-config.yaml'));
+    expect(plain(root, memo)).toEqual([]);
+  });
+
+  it('keeps only the entries the last scan used', () => {
+    const root = workspace(FILES);
+    const file = join(root, 'memo.bin');
+    plain(root, { file, salt: 's' });
+    const before = readFileSync(file).length;
+    rmSync(join(root, 'services/a'), { recursive: true });
+    plain(root, { file, salt: 's' });
+    expect(readFileSync(file).length).toBeLessThan(before);
+  });
+
+  it('still scans when the memo cannot be written', () => {
+    const root = workspace(FILES);
+    // A file where the memo's folder would be (permissions would not stop root, who runs many CI jobs).
+    writeFileSync(join(root, 'not-a-folder'), '');
+    expect(plain(root, { file: join(root, 'not-a-folder/sub/memo.bin'), salt: 's' })).toEqual(plain(root));
+    expect(existsSync(join(root, 'not-a-folder/sub'))).toBe(false);
+  });
+
+  it('gives a config from the memo the positions an error needs, as the loader does', () => {
+    const root = workspace({ 'services/s/score.yaml': score('s'), 'services/s/service-config.yaml': 'environments:\n  dev:\n    provisioners: latest\n' });
+    const memo = { file: join(root, 'memo.bin'), salt: 's' };
+    const env = { name: 'dev', file: 'environments/dev.yaml', provisioners: 'workspace' } as unknown as EnvironmentDefinition;
+    const message = (config: unknown) => {
+      try {
+        libraryVersionFor(env, config as Parameters<typeof libraryVersionFor>[1]);
+        return 'no error';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const direct = message(scanServices(root)[0]!.config);
+    expect(direct).toMatch(/services\/s\/service-config\.yaml:3:\d+/);
+    scanServices(root, memo);
+    expect(message(scanServices(root, memo)[0]!.config)).toBe(direct);
+  });
+});
