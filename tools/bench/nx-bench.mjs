@@ -19,6 +19,11 @@
 //                    renders already in dist (--excludeTaskDependencies: generate is not re-run)
 //   validate cached  every validate task (and its generate) from the Nx cache
 // The plugin must be built (npm ci does it; or: npx tsc -b packages/nx-plugin).
+// The workspaces are made under the temp folder (TMPDIR): its filesystem is printed, since it decides much of the
+// system time. On this project's machines /tmp is ext4 without a journal, mounted with discard, where a new inode
+// skips every inode freed in the last minutes (the kernel's recently_deleted(), seen with perf): cold runs, which
+// follow `nx reset` and the removal of dist/, then pay for every file Nx and the renders create. TMPDIR=/dev/shm
+// measures the same runs on tmpfs.
 //
 // Usage: node tools/bench/nx-bench.mjs [--sizes 500,2000,5000 | --services 500] [--pairs 3 | --pairs 3,3,1] [--modes batch]
 //        [--validate] [--runs 3] [--shared ../shared] [--keep] [--json]
@@ -306,11 +311,18 @@ for (const mode of modes) {
   }
 }
 
-const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, node: process.version, sizes, pairs: sizes.map((_, i) => pairsOf(i)), environments: 3 };
+const filesystem = (() => {
+  try {
+    return execFileSync('stat', ['-f', '-c', '%T', tmpdir()], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, node: process.version, sizes, pairs: sizes.map((_, i) => pairsOf(i)), environments: 3, tmpdir: tmpdir(), filesystem };
 if (asJson) console.log(JSON.stringify({ machine, load: { before: loadBefore, after: loadAverage() }, summary, scaling, validate: validateResults }, null, 2));
 else {
   console.log(`# nx-bench: ${sizes.join(', ')} services x 3 environments (dev, staging: workspace library; prod: pinned 1.0.0), ${machine.pairs.join(', ')} pair(s)`);
-  console.log(`machine: nproc ${machine.nproc}, ${machine.cpu}, node ${machine.node}; CPU = user + system of the process tree; peak RSS: largest process (/usr/bin/time -v) / sum over the tree (sampled)`);
+  console.log(`machine: nproc ${machine.nproc}, ${machine.cpu}, node ${machine.node}; workspaces in ${machine.tmpdir} (${machine.filesystem}); CPU = user + system of the process tree; peak RSS: largest process (/usr/bin/time -v) / sum over the tree (sampled)`);
   console.log(`load before: ${loadBefore}; after: ${loadAverage()}`);
   console.log('| services | mode | step | CPU-s median (sys) | floor CPU-s | ratio of medians | paired ratios (median) | CPU by process | wall (s) | peak RSS MB (process / tree) | tasks run / from cache | CPU-s of each run |');
   console.log('| ---: | --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | --- | --- |');

@@ -11,13 +11,13 @@ export function readSourceInside(serviceDir: string, scoreFile: string, source: 
   if (isAbsolute(source) || /^[A-Za-z]:[\\/]/.test(source)) {
     throw new DocumentError(path, `source '${source}' is an absolute path; use a path relative to the Score file, inside the service folder`);
   }
-  const root = realpathSync(serviceDir);
+  const root = realpathSync.native(serviceDir);
   const wanted = resolve(dirname(scoreFile), source);
   if (!isInside(resolve(serviceDir), wanted)) {
     throw new DocumentError(path, `source '${source}' leaves the service folder`);
   }
   if (!existsSync(wanted)) throw new DocumentError(path, `source '${source}' does not exist`);
-  const real = realpathSync(wanted);
+  const real = realpathSync.native(wanted);
   if (!isInside(root, real)) {
     throw new DocumentError(path, `source '${source}' is a symlink that leads out of the service folder`);
   }
@@ -75,8 +75,8 @@ export function checkedPathInside(root: string, target: string, what: string): s
 function realPathSoFar(path: string): string {
   let existing = path;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  // The native realpath(3): one call instead of Node's lstat of every component from JavaScript (a batch checks
-  // every output folder of every task, and the JavaScript walk was most of the batch's own overhead).
+  // realpathSync.native everywhere here: libc's realpath(3) in one call instead of Node's JavaScript walk that
+  // lstats every component (a batch checks every output folder of every task, and every document it reads).
   return join(realpathSync.native(existing), relative(existing, path));
 }
 
@@ -108,7 +108,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
  * becoming U+FFFD or passing through.
  */
 export function readDocumentText(file: string, display: string, what: string, insideDir?: string): string {
-  if (insideDir !== undefined && existsSync(file) && !isInside(realpathSync(insideDir), realpathSync(file))) {
+  if (insideDir !== undefined && existsSync(file) && !isInside(realpathSync.native(insideDir), realpathSync.native(file))) {
     throw new UserError(`${display}: the ${what} is a symlink that leads out of the service folder`);
   }
   const read = readRegularFile(file, MAX_DOCUMENT_BYTES);
