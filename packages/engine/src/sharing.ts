@@ -119,16 +119,23 @@ export function scanServices(root: string, memo?: ScanMemoOptions): ScannedServi
 /** A file the scan could not read or parse: memoised too, so that a broken file is not parsed again each time. */
 const UNREADABLE = 'unreadable';
 
-/** The library pins of a folder's service-config.yaml (undefined: none), through the memo when it is a plain file. */
+/** The library pins of a folder's service-config.yaml (undefined: none), or UNREADABLE when it does not load. */
 function scannedConfig(root: string, path: string, parses: ScanMemo): LibraryPins | undefined | typeof UNREADABLE {
+  try {
+    return readLibraryPins(root, path, parses);
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/**
+ * What a folder's service-config.yaml pins (undefined: there is none), through the memo when it is a regular file;
+ * a config that does not load throws the loader's positioned error (UserError), as loadServiceConfig does.
+ * `path`: the folder, workspace-relative and posix ('' for the workspace root).
+ */
+export function readLibraryPins(root: string, path: string, parses: ScanMemo = new ScanMemo()): LibraryPins | undefined {
   const dir = join(root, path);
-  const load = (): LibraryPins | undefined | typeof UNREADABLE => {
-    try {
-      return loadServiceConfig(dir, path);
-    } catch {
-      return UNREADABLE;
-    }
-  };
+  const load = () => loadServiceConfig(dir, path);
   const abs = join(dir, SERVICE_CONFIG_FILE);
   const stat = lstatSync(abs, { throwIfNoEntry: false });
   if (!stat) return undefined;
@@ -142,11 +149,18 @@ function scannedConfig(root: string, path: string, parses: ScanMemo): LibraryPin
     return load();
   }
   const pins = parses.get('service-config', bytes, () => {
-    const config = load();
-    if (config === undefined || config === UNREADABLE) return UNREADABLE;
+    let config: ReturnType<typeof load>;
+    try {
+      config = load();
+    } catch {
+      // Memoised too, so that a broken file is not parsed again by every scan; the message is made again below.
+      return UNREADABLE;
+    }
+    if (config === undefined) return UNREADABLE;
     return Object.fromEntries(Object.entries(config.environments).map(([env, e]) => [env, e && e.provisioners !== undefined ? { provisioners: e.provisioners } : {}]));
   });
-  if (pins === UNREADABLE) return UNREADABLE;
+  // The loader's own error, with its position (it failed on these bytes before).
+  if (pins === UNREADABLE) return load();
   const file = path ? `${path}/${SERVICE_CONFIG_FILE}` : SERVICE_CONFIG_FILE;
   let source: LibraryPins['source'] | undefined;
   return {

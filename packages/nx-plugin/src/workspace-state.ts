@@ -7,12 +7,14 @@ import { generatorFingerprint } from './plugin/fingerprint';
 
 /**
  * Where the engine keeps its parses of the workspace's Score files and service configs between processes: the
- * task hasher (in the nx process) and the batch process each scan every service, and so does the next command.
- * In Nx's workspace data folder, so that `nx reset` clears it; salted with the engine and executors' fingerprint.
+ * task hasher (in the nx process) and the batch process each scan every service (`scan`), createNodes reads them
+ * all again in every command without the daemon (`nodes`), and so does the next command. One file per reader,
+ * since a memo keeps only what its last reader used. In Nx's workspace data folder, so that `nx reset` clears
+ * it; salted with the engine and executors' fingerprint.
  */
-export function scanMemo(root: string): ScanMemoOptions {
+export function scanMemo(root: string, reader: 'scan' | 'nodes' = 'scan'): ScanMemoOptions {
   const data = process.env['NX_WORKSPACE_DATA_DIRECTORY'] ?? process.env['NX_PROJECT_GRAPH_CACHE_DIRECTORY'] ?? join('.nx', 'workspace-data');
-  return { file: join(resolve(root, data), 'score-nx-scan.bin'), salt: generatorFingerprint() };
+  return { file: join(resolve(root, data), `score-nx-${reader}.bin`), salt: generatorFingerprint() };
 }
 
 /**

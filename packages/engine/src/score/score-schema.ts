@@ -415,6 +415,7 @@ export const scoreSchema = {
 export type ScoreSchemaError = { path: (string | number)[]; message: string };
 
 let compiled: ValidateFunction | undefined;
+let schemaChecker: Ajv2020 | undefined;
 
 function compiledValidator(): ValidateFunction {
   if (!compiled) {
@@ -537,6 +538,11 @@ function compareErrors(a: ScoreSchemaError, b: ScoreSchemaError): number {
  * error messages.
  */
 export function createValidatorFor(schema: object): (doc: unknown) => ScoreSchemaError[] {
-  const validate = new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(schema);
+  // Checked against the meta-schema as Ajv's compile would (same message), by one instance for the process: each
+  // new instance compiles the meta-schema again (some 40 ms), and a render builds one validator per environment.
+  schemaChecker ??= new Ajv2020({ strict: false });
+  if (!schemaChecker.validateSchema(schema)) throw new Error(`schema is invalid: ${schemaChecker.errorsText(schemaChecker.errors)}`);
+  // A fresh instance per schema: the schemas of two library contents or environments may carry the same $id.
+  const validate = new Ajv2020({ allErrors: true, strict: false, verbose: true, validateSchema: false }).compile(schema);
   return (doc: unknown) => (validate(doc) ? [] : normalizeErrors(validate.errors ?? [], doc));
 }

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AggregateCreateNodesError } from '@nx/devkit';
@@ -270,6 +270,55 @@ describe('createNodes', () => {
     const alpha = run(root, ['services/alpha/score.yaml'])[0]![1].projects!['services/alpha']!;
     expect(alpha.name).toBe('alpha');
     expect((alpha.targets!['generate']!.options as { serviceError: string }).serviceError).toMatch(/^services\/alpha\/service-config\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it('a dangling service-config.yaml symlink is a broken config, not a missing one (as the render reads it)', () => {
+    const root = workspace(sampleWorkspace());
+    rmSync(join(root, 'services/alpha/service-config.yaml'), { force: true });
+    symlinkSync('nowhere.yaml', join(root, 'services/alpha/service-config.yaml'));
+    const alpha = run(root, ['services/alpha/score.yaml'])[0]![1].projects!['services/alpha']!;
+    expect((alpha.targets!['generate']!.options as { serviceError: string }).serviceError).toMatch(/^services\/alpha\/service-config\.yaml: /);
+  });
+
+  // Without the daemon, every nx command runs createNodes: unchanged files are read from .nx/workspace-data.
+  describe('parse memo', () => {
+    const memoFile = (root: string) => join(root, '.nx/workspace-data/score-nx-nodes.bin');
+
+    it('gives the same projects from the memo as without it, and writes it only when something was parsed anew', () => {
+      const root = workspace(sampleWorkspace());
+      const first = run(root, SCORE_FILES);
+      expect(existsSync(memoFile(root))).toBe(true);
+      const written = statSync(memoFile(root)).mtimeMs;
+      const second = run(root, SCORE_FILES);
+      expect(second).toEqual(first);
+      expect(statSync(memoFile(root)).mtimeMs).toBe(written);
+      // Another workspace with the same files, never memoised: the same projects.
+      const fresh = workspace(sampleWorkspace());
+      expect(run(fresh, SCORE_FILES)).toEqual(first);
+    });
+
+    it('follows an edit: the new bytes are parsed, a broken file after a memoised one still fails with its position', () => {
+      const root = workspace(sampleWorkspace());
+      run(root, SCORE_FILES);
+      const score = join(root, 'services/beta/score.yaml');
+      const original = readFileSync(score, 'utf8');
+      writeFileSync(score, original.replace(/name: beta/, 'name: beta-renamed'));
+      expect(run(root, SCORE_FILES)[1]![1].projects!['services/beta']!.name).toBe('beta-renamed');
+      writeFileSync(score, `${original}\nbroken: [\n`);
+      const beta = run(root, SCORE_FILES)[1]![1].projects!['services/beta']!;
+      expect((beta.targets!['generate']!.options as { serviceError: string }).serviceError).toMatch(/^services\/beta\/score\.yaml:\d+:\d+: /);
+      writeFileSync(join(root, 'services/alpha/service-config.yaml'), 'environments:\n  dev: [\n');
+      const alpha = run(root, SCORE_FILES)[0]![1].projects!['services/alpha']!;
+      expect((alpha.targets!['generate']!.options as { serviceError: string }).serviceError).toMatch(/^services\/alpha\/service-config\.yaml:\d+:\d+: invalid YAML/);
+    });
+
+    it('ignores a corrupt memo and replaces it', () => {
+      const root = workspace(sampleWorkspace());
+      const expected = run(root, SCORE_FILES);
+      writeFileSync(memoFile(root), 'not a memo');
+      expect(run(root, SCORE_FILES)).toEqual(expected);
+      expect(readFileSync(memoFile(root)).subarray(0, 10).toString()).not.toBe('not a memo');
+    });
   });
 });
 

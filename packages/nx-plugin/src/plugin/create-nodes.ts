@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { AggregateCreateNodesError } from '@nx/devkit';
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { isUserError, loadServiceConfig, parseYamlMapping, withMetadataDefaults } from '@score-nx/engine';
-import type { PlatformKeys, ServiceConfig } from '@score-nx/engine';
+import { isUserError, parseYamlMapping, readLibraryPins, ScanMemo, withMetadataDefaults } from '@score-nx/engine';
+import type { LibraryPins, PlatformKeys } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../paths';
-import { WorkspaceState } from '../workspace-state';
+import { scanMemo, WorkspaceState } from '../workspace-state';
 import { globToRegExp, normalizeOptions } from './options';
 import type { NormalizedOptions, ScorePluginOptions } from './options';
 
@@ -26,7 +26,8 @@ interface ServiceInfo {
   root: string;
   name: string;
   metadata: Record<string, unknown>;
-  config: ServiceConfig | undefined;
+  /** What its service-config.yaml pins (undefined: it has none, and deploys everywhere). */
+  config: LibraryPins | undefined;
   /** The user error that makes this service unrenderable: every target fails with it. */
   problem?: string;
 }
@@ -51,6 +52,8 @@ export function createScoreNodes(
   if (candidates.length === 0) return [];
 
   const state = new WorkspaceState(context.workspaceRoot);
+  // Without the daemon every nx command runs createNodes anew: the parses of unchanged files come from the memo.
+  const memo = new ScanMemo(scanMemo(context.workspaceRoot, 'nodes'));
   parsed = new Map();
   const errors: Array<[file: string, error: Error]> = [];
   const services: ServiceInfo[] = [];
@@ -64,8 +67,9 @@ export function createScoreNodes(
       continue;
     }
     byRoot.set(root, file);
-    services.push(readService(context.workspaceRoot, file));
+    services.push(readService(context.workspaceRoot, file, memo));
   }
+  memo.save();
 
   // Two services with one name: an error naming both files (Nx's own message would only name the folders).
   const byName = new Map<string, ServiceInfo>();
@@ -106,7 +110,7 @@ export function createScoreNodes(
  * still created (named after metadata.name when that can be read, else after its folder) and its targets fail
  * with the same positioned message the CLI prints, so that one broken service never takes down the graph.
  */
-function readService(workspaceRoot: string, file: string): ServiceInfo {
+function readService(workspaceRoot: string, file: string, memo: ScanMemo): ServiceInfo {
   const root = dirname(file) === '.' ? '.' : dirname(file);
   let text: string;
   try {
@@ -116,22 +120,23 @@ function readService(workspaceRoot: string, file: string): ServiceInfo {
   }
   let metadata: Record<string, unknown>;
   try {
-    const doc = parseYamlMapping(file, text, 'Score file');
-    rememberParsed(join(workspaceRoot, file), text, doc.data);
-    const m = doc.data['metadata'];
-    const name = m && typeof m === 'object' ? (m as Record<string, unknown>)['name'] : undefined;
-    if (typeof name !== 'string' || name === '') throw doc.error(['metadata', 'name'], 'a service needs metadata.name: it is the Nx project name');
-    metadata = m as Record<string, unknown>;
+    // Only a file that reads is memoised (by its bytes): a broken one is parsed again, for its positioned message.
+    const data = memo.get('score-file', text, () => {
+      const doc = parseYamlMapping(file, text, 'Score file');
+      const m = doc.data['metadata'];
+      const name = m && typeof m === 'object' ? (m as Record<string, unknown>)['name'] : undefined;
+      if (typeof name !== 'string' || name === '') throw doc.error(['metadata', 'name'], 'a service needs metadata.name: it is the Nx project name');
+      return doc.data;
+    });
+    rememberParsed(join(workspaceRoot, file), text, data);
+    metadata = data['metadata'] as Record<string, unknown>;
   } catch (err) {
     if (!isUserError(err)) throw err;
     return broken(file, root, readableName(text), err.message);
   }
   const name = metadata['name'] as string;
   try {
-    const config = existsSync(join(workspaceRoot, root, 'service-config.yaml'))
-      ? loadServiceConfig(join(workspaceRoot, root), root === '.' ? '' : root)
-      : undefined;
-    return { file, root, name, metadata, config };
+    return { file, root, name, metadata, config: readLibraryPins(workspaceRoot, root === '.' ? '' : root, memo) };
   } catch (err) {
     if (!isUserError(err)) throw err;
     return broken(file, root, name, err.message, metadata);
@@ -357,7 +362,7 @@ function previewTarget({ name, options, previews, renderInputs, failure, scoreFi
 }
 
 /** A no-op whose inputs are the workspace files the service's renders read outside its folder, for nx affected. */
-function inputsTarget({ name, options, deployed, previews }: TargetContext, state: WorkspaceState, config: ServiceConfig | undefined): TargetConfiguration {
+function inputsTarget({ name, options, deployed, previews }: TargetContext, state: WorkspaceState, config: LibraryPins | undefined): TargetConfiguration {
   const used = [...deployed, ...previews];
   const environments = state.environments();
   const definitions = used.map((e) => environments.get(e)).filter((e) => e !== undefined);
