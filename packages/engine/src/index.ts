@@ -27,7 +27,7 @@ export { emittedKinds } from './provisioners/emitted-kinds';
 export type { EmittedKind } from './provisioners/emitted-kinds';
 
 // The workspace: services, sharing, ownership
-export { findServiceFolders, readLibraryPins, scanServices, workspaceSharing, sharingFingerprint, renderedOutputs, SHARED_OUTPUT } from './sharing';
+export { findServiceFolders, readLibraryPins, readScoreData, scanServices, workspaceSharing, sharingFingerprint, renderedOutputs, SHARED_OUTPUT } from './sharing';
 export type { ScannedService, Sharing } from './sharing';
 export { ScanMemo } from './scan-memo';
 export type { ScanMemoOptions } from './scan-memo';

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { libraryVersionFor } from './environments/service-config';
 import type { EnvironmentDefinition } from './environments/environments';
-import { scanServices } from './sharing';
+import { ScanMemo } from './scan-memo';
+import { readScoreData, scanServices } from './sharing';
 
 const made: string[] = [];
 afterEach(() => {
@@ -123,5 +124,40 @@ describe('scanServices with a memo (content-keyed parses kept between processes)
     expect(direct).toMatch(/services\/s\/service-config\.yaml:3:\d+/);
     scanServices(root, memo);
     expect(message(scanServices(root, memo)[0]!.config)).toBe(direct);
+  });
+
+  it("takes another reader's parses when its own memo is empty, and writes them into its own", () => {
+    const root = workspace(FILES);
+    const other = join(root, 'nodes.bin');
+    const own = join(root, 'scan.bin');
+    // Another reader (createNodes) parsed every Score file and config first.
+    const first = new ScanMemo({ file: other, salt: 's' });
+    for (const path of ['services/a', 'services/b', 'services/badconfig']) readScoreData(`${path}/score.yaml`, readFileSync(join(root, path, 'score.yaml'), 'utf8'), first);
+    first.save();
+    // What the scan would parse anew is counted through a memo whose parses are watched.
+    const borrowed = new ScanMemo({ file: own, salt: 's', alsoRead: [other] });
+    let parsed = 0;
+    const get = borrowed.get.bind(borrowed);
+    borrowed.get = (kind, bytes, parse) => get(kind, bytes, () => (parsed++, parse()));
+    const data = readScoreData('services/a/score.yaml', readFileSync(join(root, 'services/a/score.yaml'), 'utf8'), borrowed);
+    expect(parsed).toBe(0);
+    expect(data).toEqual(readScoreData('x', readFileSync(join(root, 'services/a/score.yaml'), 'utf8')));
+    borrowed.save();
+    expect(existsSync(own)).toBe(true);
+    // The scan through the pair gives what a scan without any memo gives; another salt borrows nothing.
+    expect(plain(root, { file: join(root, 'scan2.bin'), salt: 's', alsoRead: [other] } as never)).toEqual(plain(root));
+    const salted = new ScanMemo({ file: join(root, 'scan3.bin'), salt: 'other', alsoRead: [other] });
+    let parsedUnderOtherSalt = 0;
+    readScoreData('services/a/score.yaml', readFileSync(join(root, 'services/a/score.yaml'), 'utf8'), {
+      get: (kind: string, bytes: string, parse: () => unknown) => salted.get(kind, bytes, () => (parsedUnderOtherSalt++, parse())),
+    } as unknown as ScanMemo);
+    expect(parsedUnderOtherSalt).toBe(1);
+  });
+
+  it('parses Score files as the render does: a file the render refuses is left out of the scan', () => {
+    // Several YAML documents, and a sequence at the root: the render refuses both with a position.
+    const root = workspace({ ...FILES, 'services/two/score.yaml': `${score('two')}---\n${score('two-again')}`, 'services/seq/score.yaml': '- a\n- b\n' });
+    expect(plain(root).map((s) => s.name)).toEqual(['a', 'b']);
+    expect(() => readScoreData('services/seq/score.yaml', '- a\n- b\n')).toThrow(/^services\/seq\/score\.yaml:1:1: /);
   });
 });

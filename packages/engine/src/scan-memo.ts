@@ -15,6 +15,11 @@ export interface ScanMemoOptions {
   file: string;
   /** What else decides how a file reads (the engine build, say): a memo written under another salt is ignored. */
   salt: string;
+  /**
+   * The memo files of other readers that keep the same kinds of parse (under the same salt), read when this one
+   * has nothing yet (after `nx reset`, say): the first reader of a command then parses for the others.
+   */
+  alsoRead?: readonly string[];
 }
 
 const FORMAT = 'score-nx-scan-memo/1';
@@ -23,10 +28,15 @@ const FORMAT = 'score-nx-scan-memo/1';
 export class ScanMemo {
   private readonly previous: Map<string, unknown>;
   private readonly used = new Map<string, unknown>();
+  /** Entries of the other readers' memos (see ScanMemoOptions.alsoRead): used as parses, written to this memo. */
+  private readonly borrowed = new Map<string, unknown>();
   private missed = false;
 
   constructor(private readonly options?: ScanMemoOptions) {
-    this.previous = options ? readMemo(options) : new Map();
+    this.previous = options ? readMemo(options.file, options.salt) : new Map();
+    if (options && this.previous.size === 0) {
+      for (const other of options.alsoRead ?? []) for (const [key, value] of readMemo(other, options.salt)) this.borrowed.set(key, value);
+    }
   }
 
   /** What `parse` gives for `bytes` (of the kind `kind`): from the memo when these bytes were parsed before. */
@@ -38,7 +48,7 @@ export class ScanMemo {
       this.used.set(key, value);
       return value;
     }
-    const value = parse();
+    const value = this.borrowed.has(key) ? (this.borrowed.get(key) as T) : parse();
     this.used.set(key, value);
     this.missed = true;
     return value;
@@ -56,7 +66,7 @@ export class ScanMemo {
   }
 }
 
-function readMemo({ file, salt }: ScanMemoOptions): Map<string, unknown> {
+function readMemo(file: string, salt: string): Map<string, unknown> {
   try {
     const data = deserialize(readFileSync(file)) as { format?: unknown; salt?: unknown; entries?: unknown } | null;
     if (data && data.format === FORMAT && data.salt === salt && data.entries instanceof Map) return data.entries as Map<string, unknown>;

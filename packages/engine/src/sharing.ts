@@ -73,6 +73,16 @@ function parseScoreText(text: string): ParsedScore | undefined {
   }
 }
 
+/**
+ * The data of a Score file, parsed as the render parses it (parseYamlMapping: one YAML mapping, positions for
+ * errors), through the memo by its bytes. A file that does not read throws the positioned UserError, and is
+ * not memoised, so its message is made again each time. The workspace scan and the Nx plugin's createNodes both
+ * read Score files through this, so that one's memo serves the other.
+ */
+export function readScoreData(file: string, text: string, parses: ScanMemo = new ScanMemo()): Record<string, unknown> {
+  return parses.get('score-file', text, () => parseYamlMapping(file, text, 'Score file').data);
+}
+
 /** Every folder with a score.yaml under the workspace (not node_modules, dist, fixtures, dot folders), by path. */
 export function findServiceFolders(root: string): ServiceFolder[] {
   return scoreFolders(root).map((path) => {
@@ -104,8 +114,12 @@ export function scanServices(root: string, memo?: ScanMemoOptions): ScannedServi
   for (const path of scoreFolders(root)) {
     const text = readScoreText(root, path);
     if (text === undefined) continue;
-    const score = parses.get('score', text, () => parseScoreText(text) ?? UNREADABLE);
-    if (score === UNREADABLE) continue;
+    let score: ParsedScore;
+    try {
+      score = readScoreData(path ? `${path}/score.yaml` : 'score.yaml', text, parses) as ParsedScore;
+    } catch {
+      continue;
+    }
     const name = score?.metadata?.['name'];
     if (typeof name !== 'string' || name === '') continue;
     const config = scannedConfig(root, path, parses);
@@ -116,7 +130,7 @@ export function scanServices(root: string, memo?: ScanMemoOptions): ScannedServi
   return services;
 }
 
-/** A file the scan could not read or parse: memoised too, so that a broken file is not parsed again each time. */
+/** A service config that does not load: memoised too, so that a broken file is not parsed again each time. */
 const UNREADABLE = 'unreadable';
 
 /** The library pins of a folder's service-config.yaml (undefined: none), or UNREADABLE when it does not load. */

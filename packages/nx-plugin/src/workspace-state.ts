@@ -12,10 +12,16 @@ import { generatorFingerprint } from './plugin/fingerprint';
  * since a memo keeps only what its last reader used. In Nx's workspace data folder, so that `nx reset` clears
  * it; salted with the engine and executors' fingerprint.
  */
-export function scanMemo(root: string, reader: 'scan' | 'nodes' = 'scan'): ScanMemoOptions {
-  const data = process.env['NX_WORKSPACE_DATA_DIRECTORY'] ?? process.env['NX_PROJECT_GRAPH_CACHE_DIRECTORY'] ?? join('.nx', 'workspace-data');
-  return { file: join(resolve(root, data), `score-nx-${reader}.bin`), salt: generatorFingerprint() };
+export function scanMemo(root: string, reader: MemoReader = 'scan'): ScanMemoOptions {
+  const data = resolve(root, process.env['NX_WORKSPACE_DATA_DIRECTORY'] ?? process.env['NX_PROJECT_GRAPH_CACHE_DIRECTORY'] ?? join('.nx', 'workspace-data'));
+  const file = (r: MemoReader) => join(data, `score-nx-${r}.bin`);
+  // Both readers keep the same parses (readScoreData, readLibraryPins): after `nx reset`, createNodes parses for
+  // the hasher and the batch process of the same command.
+  return { file: file(reader), salt: generatorFingerprint(), alsoRead: MEMO_READERS.filter((r) => r !== reader).map(file) };
 }
+
+type MemoReader = 'scan' | 'nodes';
+const MEMO_READERS: readonly MemoReader[] = ['nodes', 'scan'];
 
 /**
  * The workspace files outside a service folder that its renders read: environment definitions, the provisioner

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { AggregateCreateNodesError } from '@nx/devkit';
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { isUserError, parseYamlMapping, readLibraryPins, ScanMemo, withMetadataDefaults } from '@score-nx/engine';
+import { isUserError, parseYamlMapping, readLibraryPins, readScoreData, ScanMemo, withMetadataDefaults } from '@score-nx/engine';
 import type { LibraryPins, PlatformKeys } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../paths';
 import { scanMemo, WorkspaceState } from '../workspace-state';
@@ -120,16 +120,14 @@ function readService(workspaceRoot: string, file: string, memo: ScanMemo): Servi
   }
   let metadata: Record<string, unknown>;
   try {
-    // Only a file that reads is memoised (by its bytes): a broken one is parsed again, for its positioned message.
-    const data = memo.get('score-file', text, () => {
-      const doc = parseYamlMapping(file, text, 'Score file');
-      const m = doc.data['metadata'];
-      const name = m && typeof m === 'object' ? (m as Record<string, unknown>)['name'] : undefined;
-      if (typeof name !== 'string' || name === '') throw doc.error(['metadata', 'name'], 'a service needs metadata.name: it is the Nx project name');
-      return doc.data;
-    });
+    // The render's parse, through the memo (only a file that reads is memoised).
+    const data = readScoreData(file, text, memo);
+    const m = data['metadata'];
+    const name = m && typeof m === 'object' ? (m as Record<string, unknown>)['name'] : undefined;
+    // Positions are not memoised: the file is parsed again for this message.
+    if (typeof name !== 'string' || name === '') throw parseYamlMapping(file, text, 'Score file').error(['metadata', 'name'], 'a service needs metadata.name: it is the Nx project name');
     rememberParsed(join(workspaceRoot, file), text, data);
-    metadata = data['metadata'] as Record<string, unknown>;
+    metadata = m as Record<string, unknown>;
   } catch (err) {
     if (!isUserError(err)) throw err;
     return broken(file, root, readableName(text), err.message);

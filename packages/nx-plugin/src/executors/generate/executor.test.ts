@@ -219,7 +219,8 @@ describe('generate hasher', () => {
     const saved = process.env['NX_WORKSPACE_DATA_DIRECTORY'];
     try {
       process.env['NX_WORKSPACE_DATA_DIRECTORY'] = 'elsewhere/data';
-      expect(scanMemo('/ws')).toEqual({ file: '/ws/elsewhere/data/score-nx-scan.bin', salt: generatorFingerprint() });
+      expect(scanMemo('/ws')).toEqual({ file: '/ws/elsewhere/data/score-nx-scan.bin', salt: generatorFingerprint(), alsoRead: ['/ws/elsewhere/data/score-nx-nodes.bin'] });
+      expect(scanMemo('/ws', 'nodes').alsoRead).toEqual(['/ws/elsewhere/data/score-nx-scan.bin']);
       delete process.env['NX_WORKSPACE_DATA_DIRECTORY'];
       expect(scanMemo('/ws').file).toBe('/ws/.nx/workspace-data/score-nx-scan.bin');
     } finally {
