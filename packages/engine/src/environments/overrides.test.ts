@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../k8s';
 import { createWorkspace, errorOf, scoreYaml } from '../provisioners/test-support/workspace';
 import { parseOverridePath } from './overrides';
+import { GenerateCache } from '../pipeline/cache';
 
 const SCORE = scoreYaml('api', [
   'containers:',
@@ -44,6 +45,26 @@ describe('service-config overrides', () => {
     expect(withoutResources).toEqual(before);
     // dev has no overrides: its render is the plain one.
     expect(w.generate('api', 'dev').yaml).toBe(plain.generate('api', 'dev').yaml);
+  });
+
+  // A batch renders a service's environments one after the other with one cache, which parses its Score file once.
+  it('renders the same through a shared cache: one parse of the Score file, no override leaking between environments', () => {
+    const w = withOverrides(['containers.main.variables.MODE: slow', 'containers.main.args.1: --quiet']);
+    const alone = ['prod', 'dev', 'prod'].map((env) => w.generate('api', env).yaml);
+    const cache = new GenerateCache();
+    // Every render asks the cache for the parse; one entry after three renders: one parse.
+    let asked = 0;
+    const parse = cache.scoreSource;
+    Object.defineProperty(cache, 'scoreSource', { value: (file: string, text: string) => (asked++, parse(file, text)) });
+    const recentScores = (cache as unknown as { recentScores: Map<string, unknown> }).recentScores;
+    expect(['prod', 'dev', 'prod'].map((env) => w.generate('api', env, { cache }).yaml)).toEqual(alone);
+    expect(asked).toBe(3);
+    expect(recentScores.size).toBe(1);
+    // An edit is a new text: parsed again, and rendered as edited.
+    w.write({ 'services/api/score.yaml': SCORE.replace('nginx:1.27', 'nginx:1.28') });
+    expect(w.generate('api', 'dev', { cache }).yaml).toContain('nginx:1.28');
+    expect(recentScores.size).toBe(2);
+    cache.dispose();
   });
 
   it('sets and deletes variables, sequence items and resource params', () => {

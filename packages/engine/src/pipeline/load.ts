@@ -71,7 +71,7 @@ export function loadService(input: LoadInput): LoadedService {
   const scoreDisplay = displayDir ? `${displayDir}/${scoreName}` : scoreName;
   const overrides = overridesFor(config, env.name, env.namespace.fromMetadata);
   // Params are checked against the provisioner that serves each resource in this environment (s3 in dev: s3's).
-  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library, env.name), serviceDir, (source) => overlaySource(source, overrides, config, env.name));
+  const score = loadScoreFile(scorePath, scoreDisplay, extendedValidator(library, env.name), serviceDir, (source) => overlaySource(source, overrides, config, env.name), cache.scoreSource);
   return { root, serviceDir, score, env, config, library, version, cache };
 }
 

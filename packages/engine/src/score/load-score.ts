@@ -42,14 +42,23 @@ let baseValidator: WorkloadValidator | undefined;
 /** Replaces the parsed document before any check (the service config's overrides; see environments/overrides.ts). */
 export type ScoreOverlay = (source: YamlSource) => YamlSource;
 
-/** `serviceDir`: the Score file must stay inside it, symlinks resolved (the service's own files only). */
-export function loadScoreFile(absolutePath: string, displayName: string, validate?: WorkloadValidator, serviceDir?: string, overlay?: ScoreOverlay): LoadedScore {
+/** The positioned parse of a Score file's text (`file`: its name in messages). Never mutated by its users. */
+export type ScoreParser = (file: string, text: string) => YamlSource;
+
+export const parseScoreSource: ScoreParser = (file, text) => parseYamlMapping(file, text, 'Score file', { exactNumbers: true });
+
+/**
+ * `serviceDir`: the Score file must stay inside it, symlinks resolved (the service's own files only).
+ * `parse`: the YAML parse, shared by the renders of a service's environments (GenerateCache.scoreSource).
+ */
+export function loadScoreFile(absolutePath: string, displayName: string, validate?: WorkloadValidator, serviceDir?: string, overlay?: ScoreOverlay, parse: ScoreParser = parseScoreSource): LoadedScore {
   const text = readDocumentText(absolutePath, displayName, 'Score file', serviceDir);
-  return parseScore(text, absolutePath, displayName, validate, overlay);
+  return parseScore(text, absolutePath, displayName, validate, overlay, parse);
 }
 
-export function parseScore(text: string, absolutePath: string, displayName: string, validate?: WorkloadValidator, overlay?: ScoreOverlay): LoadedScore {
-  const parsed = parseYamlMapping(displayName, text, 'Score file', { exactNumbers: true });
+export function parseScore(text: string, absolutePath: string, displayName: string, validate?: WorkloadValidator, overlay?: ScoreOverlay, parse: ScoreParser = parseScoreSource): LoadedScore {
+  // Every phase below works on a clone of the data (and an overlay makes its own): the parse is never changed.
+  const parsed = parse(displayName, text);
   const source = overlay ? overlay(parsed) : parsed;
   const data = structuredClone(source.data);
   let upgrades: string[];
