@@ -30,7 +30,7 @@
 // Modes: batch (the default: the plugin's executors set preferBatch), nobatch (NX_BATCH_MODE=false: one process per
 // task, slow: ~640 s at 500 services), batch-inprocess (NX_ISOLATE_PLUGINS=false).
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -115,10 +115,14 @@ function measure(root, label, nxArgs, extraEnv = {}, script = nxBin) {
     const cmd = hasTime ? '/usr/bin/time' : process.execPath;
     const cmdArgs = hasTime ? ['-v', process.execPath, ...argv] : argv;
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, cmdArgs, { cwd: root, env: { ...baseEnv, ...extraEnv } });
+    // stdout to a file, not a pipe: nx exits before Node has flushed a pipe, which lost the end of its output
+    // (the summary that says how many tasks came from the cache) at 500 services and more.
+    const outDir = mkdtempSync(join(tmpdir(), 'score-nx-bench-out-'));
+    const outFd = openSync(join(outDir, 'stdout'), 'w');
+    const child = spawn(cmd, cmdArgs, { cwd: root, env: { ...baseEnv, ...extraEnv }, stdio: ['ignore', outFd, 'pipe'] });
+    closeSync(outFd);
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     let treePeakKb = 0;
     // Ticks per process of the tree, last seen, and its kind: /usr/bin/time misses the workers nx does not wait for.
@@ -136,6 +140,8 @@ function measure(root, label, nxArgs, extraEnv = {}, script = nxBin) {
     child.on('error', fail);
     child.on('close', (code) => {
       clearInterval(sampler);
+      out = readFileSync(join(outDir, 'stdout'), 'utf8');
+      rmSync(outDir, { recursive: true, force: true });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       // /usr/bin/time reports the largest RSS of nx or of any single waited-for child (KB).
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
