@@ -154,7 +154,7 @@ describe('scanServices with a memo (content-keyed parses kept between processes)
     expect(parsedUnderOtherSalt).toBe(1);
   });
 
-  it('parses Score files as the render does: a file the render refuses is left out of the scan', () => {
+  it('parses Score files with the render\'s parser: several documents or a non-mapping root are left out of the scan', () => {
     // Several YAML documents, and a sequence at the root: the render refuses both with a position.
     const root = workspace({ ...FILES, 'services/two/score.yaml': `${score('two')}---\n${score('two-again')}`, 'services/seq/score.yaml': '- a\n- b\n' });
     expect(plain(root).map((s) => s.name)).toEqual(['a', 'b']);

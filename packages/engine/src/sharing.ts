@@ -74,8 +74,9 @@ function parseScoreText(text: string): ParsedScore | undefined {
 }
 
 /**
- * The data of a Score file, parsed as the render parses it (parseYamlMapping: one YAML mapping, positions for
- * errors), through the memo by its bytes. A file that does not read throws the positioned UserError, and is
+ * The data of a Score file, parsed with the render's parser (parseYamlMapping: one YAML mapping, duplicate keys
+ * and several documents refused; the render alone also refuses numbers it would rewrite, such as 3.10, since only
+ * it writes them back), through the memo by its bytes. A file that does not read throws the positioned UserError, and is
  * not memoised, so its message is made again each time. The workspace scan and the Nx plugin's createNodes both
  * read Score files through this, so that one's memo serves the other.
  */

@@ -120,7 +120,7 @@ function readService(workspaceRoot: string, file: string, memo: ScanMemo): Servi
   }
   let metadata: Record<string, unknown>;
   try {
-    // The render's parse, through the memo (only a file that reads is memoised).
+    // The render's parser, through the memo (only a file that reads is memoised).
     const data = readScoreData(file, text, memo);
     const m = data['metadata'];
     const name = m && typeof m === 'object' ? (m as Record<string, unknown>)['name'] : undefined;
