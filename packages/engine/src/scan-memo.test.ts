@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
 import { libraryVersionFor } from './environments/service-config';
 import type { EnvironmentDefinition } from './environments/environments';
@@ -152,6 +153,27 @@ describe('scanServices with a memo (content-keyed parses kept between processes)
       get: (kind: string, bytes: string, parse: () => unknown) => salted.get(kind, bytes, () => (parsedUnderOtherSalt++, parse())),
     } as unknown as ScanMemo);
     expect(parsedUnderOtherSalt).toBe(1);
+  });
+
+  // A damaged memo (right format and salt, values of another shape) must not crash a scan or change its result.
+  it.each([
+    { score: null, config: null },
+    { score: 42, config: 42 },
+    { score: 'x', config: [] },
+    { score: [], config: { dev: 7 } },
+    { score: [1], config: { dev: { provisioners: 1 } } },
+  ])('parses again what a damaged memo holds in another shape: Score data $score, config pins $config', ({ score: badScore, config: badConfig }) => {
+    const root = workspace(FILES);
+    const memo = { file: join(root, 'memo.bin'), salt: 's' };
+    const expected = plain(root);
+    plain(root, memo);
+    const written = deserialize(readFileSync(memo.file)) as { entries: Map<string, unknown> };
+    const keys = [...written.entries.keys()];
+    expect(keys.filter((k) => k.startsWith('score-file:')).length).toBe(3);
+    expect(keys.filter((k) => k.startsWith('service-config:')).length).toBe(2);
+    for (const key of keys) written.entries.set(key, key.startsWith('score-file:') ? badScore : badConfig);
+    writeFileSync(memo.file, serialize(written));
+    expect(plain(root, memo)).toEqual(expected);
   });
 
   it('parses Score files with the render\'s parser: several documents or a non-mapping root are left out of the scan', () => {

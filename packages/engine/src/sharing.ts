@@ -8,7 +8,7 @@ import { UserError } from './errors';
 import { byCodeUnit } from './util/compare';
 import { sortKeys } from './output/canonical-yaml';
 import type { EnvironmentDefinition } from './environments/environments';
-import { loadServiceConfig, SERVICE_CONFIG_FILE } from './environments/service-config';
+import { loadServiceConfig, parseServiceConfig, readServiceConfigText, SERVICE_CONFIG_FILE } from './environments/service-config';
 import type { LibraryPins } from './environments/service-config';
 import { ScanMemo } from './scan-memo';
 import type { ScanMemoOptions } from './scan-memo';
@@ -81,7 +81,10 @@ function parseScoreText(text: string): ParsedScore | undefined {
  * read Score files through this, so that one's memo serves the other.
  */
 export function readScoreData(file: string, text: string, parses: ScanMemo = new ScanMemo()): Record<string, unknown> {
-  return parses.get('score-file', text, () => parseYamlMapping(file, text, 'Score file').data);
+  const parse = () => parseYamlMapping(file, text, 'Score file').data;
+  const data = parses.get('score-file', text, parse);
+  // A value of another shape (a damaged memo) is parsed again instead of failing the scan or the graph.
+  return isPlainObject(data) ? data : parse();
 }
 
 /** Every folder with a score.yaml under the workspace (not node_modules, dist, fixtures, dot folders), by path. */
@@ -150,43 +153,49 @@ function scannedConfig(root: string, path: string, parses: ScanMemo): LibraryPin
  */
 export function readLibraryPins(root: string, path: string, parses: ScanMemo = new ScanMemo()): LibraryPins | undefined {
   const dir = join(root, path);
-  const load = () => loadServiceConfig(dir, path);
   const abs = join(dir, SERVICE_CONFIG_FILE);
   const stat = lstatSync(abs, { throwIfNoEntry: false });
   if (!stat) return undefined;
   // Only a regular file's reading depends on its bytes alone: a symlink (which may lead out of the folder) or
-  // anything else goes through the loader's own checks every time.
-  if (!stat.isFile()) return load();
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(abs);
-  } catch {
-    return load();
-  }
-  const pins = parses.get('service-config', bytes, () => {
-    let config: ReturnType<typeof load>;
+  // anything else goes through the loader every time.
+  if (!stat.isFile()) return loadServiceConfig(dir, path);
+  const file = path ? `${path}/${SERVICE_CONFIG_FILE}` : SERVICE_CONFIG_FILE;
+  // One read, with the loader's checks: the memo key and the parse come from the same text, even while the file
+  // is being rewritten.
+  const text = readServiceConfigText(abs, file, dir);
+  const parse = (): LibraryPins['environments'] | typeof UNREADABLE => {
     try {
-      config = load();
+      return pinsOf(parseServiceConfig(file, text));
     } catch {
       // Memoised too, so that a broken file is not parsed again by every scan; the message is made again below.
       return UNREADABLE;
     }
-    if (config === undefined) return UNREADABLE;
-    return Object.fromEntries(Object.entries(config.environments).map(([env, e]) => [env, e && e.provisioners !== undefined ? { provisioners: e.provisioners } : {}]));
-  });
-  // The loader's own error, with its position (it failed on these bytes before).
-  if (pins === UNREADABLE) return load();
-  const file = path ? `${path}/${SERVICE_CONFIG_FILE}` : SERVICE_CONFIG_FILE;
+  };
+  let pins = parses.get('service-config', text, parse);
+  // A value of another shape (a damaged memo) is parsed again.
+  if (pins !== UNREADABLE && !isPins(pins)) pins = parse();
+  // The loader's own error, with its position.
+  if (pins === UNREADABLE) return parseServiceConfig(file, text);
   let source: LibraryPins['source'] | undefined;
   return {
     file,
-    environments: pins as LibraryPins['environments'],
+    environments: pins,
     // Positions are needed only for an error message (an invalid pinned version): parsed again then.
     get source() {
-      source ??= parseYamlMapping(file, bytes.toString('utf8'), 'service config', { exactNumbers: true });
+      source ??= parseYamlMapping(file, text, 'service config', { exactNumbers: true });
       return source;
     },
   };
+}
+
+function pinsOf(config: { environments: Record<string, { provisioners?: string } | null | undefined> }): LibraryPins['environments'] {
+  return Object.fromEntries(Object.entries(config.environments).map(([env, e]) => [env, e && e.provisioners !== undefined ? { provisioners: e.provisioners } : {}]));
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function isPins(value: unknown): value is LibraryPins['environments'] {
+  return isPlainObject(value) && Object.values(value).every((e) => isPlainObject(e) && (e['provisioners'] === undefined || typeof e['provisioners'] === 'string'));
 }
 
 export interface Sharing {

@@ -49,7 +49,17 @@ export function loadServiceConfig(serviceDir: string, displayDir: string): Servi
   // lstat: a dangling symlink is a broken config, not a missing one.
   if (!lstatSync(abs, { throwIfNoEntry: false })) return undefined;
   const file = displayDir ? `${displayDir}/${SERVICE_CONFIG_FILE}` : SERVICE_CONFIG_FILE;
-  const doc = parseYamlMapping(file, readDocumentText(abs, file, 'service config', serviceDir), 'service config', { exactNumbers: true });
+  return parseServiceConfig(file, readServiceConfigText(abs, file, serviceDir));
+}
+
+/** The text of a service config, read with the loader's checks (a regular file of bounded size, inside the folder, UTF-8). */
+export function readServiceConfigText(abs: string, file: string, serviceDir: string): string {
+  return readDocumentText(abs, file, 'service config', serviceDir);
+}
+
+/** A service config's text, parsed and checked (`file`: its name in messages). */
+export function parseServiceConfig(file: string, text: string): ServiceConfig {
+  const doc = parseYamlMapping(file, text, 'service config', { exactNumbers: true });
   throwCollected(validateServiceConfig(doc.data).map((e) => doc.error(e.path, e.message)));
   return { file, source: doc, environments: (doc.data['environments'] ?? {}) as ServiceConfig['environments'] };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { createScoreValidator, scoreSchema } from './score-schema';
+import { createScoreValidator, createValidatorFor, scoreSchema } from './score-schema';
 import type { ScoreSchemaError } from './score-schema';
 
 // The official Score schema and sample are test oracles only; they live outside the repository, beside the clone
@@ -317,5 +317,29 @@ describe('createScoreValidator messages', () => {
       { path: ['containers', 'main', 'livenessProbe', 'httpGet'], message: "missing required field 'path'" },
       { path: ['containers', 'main', 'livenessProbe', 'httpGet', 'port'], message: 'must be >= 1' },
     ]);
+  });
+});
+
+describe('createValidatorFor', () => {
+  it("refuses a schema that is not a valid JSON Schema with every mistake, as Ajv's own compile does", () => {
+    const schema = { type: 'object', properties: { a: { type: 'strin' }, b: { minLength: -1 } } };
+    let message = '';
+    try {
+      createValidatorFor(schema);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^schema is invalid: /);
+    expect(message).toContain('data/properties/a/type');
+    expect(message).toContain('data/properties/b/minLength');
+    // The same text Ajv gives when it checks the schema itself while compiling.
+    expect(() => new Ajv2020({ allErrors: true, strict: false }).compile(schema)).toThrow(message);
+  });
+
+  it('compiles two schemas with the same $id in one process (one library content per environment)', () => {
+    const first = createValidatorFor({ $id: 'https://example.com/s.json', type: 'object', required: ['a'] });
+    const second = createValidatorFor({ $id: 'https://example.com/s.json', type: 'object', required: ['b'] });
+    expect(first({ b: 1 })).toEqual([{ path: [], message: "missing required field 'a'" }]);
+    expect(second({ a: 1 })).toEqual([{ path: [], message: "missing required field 'b'" }]);
   });
 });

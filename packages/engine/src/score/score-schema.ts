@@ -540,7 +540,7 @@ function compareErrors(a: ScoreSchemaError, b: ScoreSchemaError): number {
 export function createValidatorFor(schema: object): (doc: unknown) => ScoreSchemaError[] {
   // Checked against the meta-schema as Ajv's compile would (same message), by one instance for the process: each
   // new instance compiles the meta-schema again (some 40 ms), and a render builds one validator per environment.
-  schemaChecker ??= new Ajv2020({ strict: false });
+  schemaChecker ??= new Ajv2020({ strict: false, allErrors: true });
   if (!schemaChecker.validateSchema(schema)) throw new Error(`schema is invalid: ${schemaChecker.errorsText(schemaChecker.errors)}`);
   // A fresh instance per schema: the schemas of two library contents or environments may carry the same $id.
   const validate = new Ajv2020({ allErrors: true, strict: false, verbose: true, validateSchema: false }).compile(schema);

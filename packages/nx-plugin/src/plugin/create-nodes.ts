@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { AggregateCreateNodesError } from '@nx/devkit';
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { isUserError, parseYamlMapping, readLibraryPins, readScoreData, ScanMemo, withMetadataDefaults } from '@score-nx/engine';
-import type { LibraryPins, PlatformKeys } from '@score-nx/engine';
+import type { LibraryPins, PlatformKeys, ScanMemoOptions } from '@score-nx/engine';
 import { ALL_ENVIRONMENTS } from '../paths';
 import { scanMemo, WorkspaceState } from '../workspace-state';
 import { globToRegExp, normalizeOptions } from './options';
@@ -53,7 +53,7 @@ export function createScoreNodes(
 
   const state = new WorkspaceState(context.workspaceRoot);
   // Without the daemon every nx command runs createNodes anew: the parses of unchanged files come from the memo.
-  const memo = new ScanMemo(scanMemo(context.workspaceRoot, 'nodes'));
+  const memo = new ScanMemo(nodesMemo(context.workspaceRoot));
   parsed = new Map();
   const errors: Array<[file: string, error: Error]> = [];
   const services: ServiceInfo[] = [];
@@ -103,6 +103,15 @@ export function createScoreNodes(
   }
   if (errors.length > 0) throw new AggregateCreateNodesError(errors, results);
   return results;
+}
+
+/** Where createNodes keeps its parses, or nowhere: the memo is only a speed-up, so it never takes the graph down. */
+function nodesMemo(workspaceRoot: string): ScanMemoOptions | undefined {
+  try {
+    return scanMemo(workspaceRoot, 'nodes');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
