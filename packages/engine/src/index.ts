@@ -17,7 +17,7 @@ export { loadScoreFile } from './score/load-score';
 export { loadEnvironments } from './environments/environments';
 export type { EnvironmentDefinition } from './environments/environments';
 export { loadServiceConfig, libraryVersionFor, SERVICE_CONFIG_FILE } from './environments/service-config';
-export type { LibraryPins, ServiceConfig } from './environments/service-config';
+export type { LibraryPins } from './environments/service-config';
 export { loadLibrarySettings, withMetadataDefaults, workspaceLibrary, LIBRARY_DIR } from './provisioners/library';
 export type { LibrarySettings, PlatformKeys } from './provisioners/library';
 export { readReleases, cutRelease, RELEASES_FILE } from './provisioners/releases';
